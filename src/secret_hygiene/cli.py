@@ -1,0 +1,138 @@
+"""argparse subcommands: parse, call, turn the outcome into an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from secret_hygiene import __version__
+from secret_hygiene import baseline as baseline_mod
+from secret_hygiene.commands import rules_cmd, scan
+from secret_hygiene.context import Command, Context
+from secret_hygiene.errors import SecretHygieneError
+from secret_hygiene.model import Report
+from secret_hygiene.reporters import REPORTERS
+
+COMMANDS: dict[str, Command] = {
+    "scan": scan,
+    "rules": rules_cmd,
+}
+
+EXIT_OK, EXIT_FOUND, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        where = self.prog.removeprefix("secret-hygiene").strip()
+        raise SecretHygieneError(f"{where + ': ' if where else ''}{message} (see --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command line."""
+    parser = _Parser(prog="secret-hygiene", description="Keep API keys out of git.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subs.required = True
+    for name, module in COMMANDS.items():
+        sub = subs.add_parser(name, help=module.HELP, description=module.HELP)
+        if module.CHECKING:
+            add_common(sub)
+        module.add_arguments(sub)
+        sub.set_defaults(_module=module)
+    return parser
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    """The flags every checking command takes (CONTRACT.md)."""
+    group = parser.add_argument_group("output")
+    group.add_argument(
+        "--format", choices=sorted(REPORTERS), help="default: text (github under GitHub Actions)"
+    )
+    group.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
+    group.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="config file (default: .secret-hygiene.yaml or pyproject.toml)",
+    )
+    group.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="known findings that do not fail the run"
+    )
+    group.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing when there is nothing to report"
+    )
+    group.add_argument(
+        "-v", "--verbose", action="store_true", help="list skipped files and informational findings"
+    )
+
+
+def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    ctx = ctx or Context(sys.stdout, sys.stderr, sys.stdin, os.environ, Path.cwd())
+    try:
+        args = build_parser().parse_args(argv)
+        outcome = args._module.run(args, ctx)
+        if isinstance(outcome, int):
+            return outcome
+        return emit(outcome, args, ctx)
+    except SecretHygieneError as exc:
+        ctx.stderr.write(f"secret-hygiene: error: {exc}\n")
+        return EXIT_ERROR
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        ctx.stderr.write("secret-hygiene: interrupted\n")
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except Exception as exc:  # an unexpected exception is a bug: one line, no traceback
+        if ctx.environ.get("SECRET_HYGIENE_DEBUG"):
+            traceback.print_exc(file=ctx.stderr)
+        ctx.stderr.write(
+            f"secret-hygiene: internal error: {type(exc).__name__}: {exc} "
+            "(set SECRET_HYGIENE_DEBUG=1 for a traceback)\n"
+        )
+        return EXIT_ERROR
+
+
+def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
+    """Apply the baseline, render the report, and return 0 or 1."""
+    baseline_path = ctx.cwd / args.baseline if args.baseline else getattr(args, "config_baseline", None)
+    if baseline_path is not None:
+        known = baseline_mod.load(Path(baseline_path))
+        kept, dropped = baseline_mod.subtract(report.findings, known)
+        report = Report(
+            tuple(kept), report.skipped, report.notes, report.checks,
+            report.suppressed + dropped, report.scanned,
+        )  # fmt: skip
+    fmt = args.format or ("github" if ctx.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    code = EXIT_FOUND if report.failing() else EXIT_OK
+    if args.quiet and not report.findings and args.output is None:
+        return code
+    if args.output is not None:
+        try:
+            with open(ctx.cwd / args.output, "w", encoding="utf-8") as fh:
+                REPORTERS[fmt](report, fh, color=False, verbose=args.verbose)
+        except OSError as exc:
+            raise SecretHygieneError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    else:
+        REPORTERS[fmt](report, ctx.stdout, color=_color(ctx.stdout, ctx), verbose=args.verbose)
+    return code
+
+
+def _color(stream: TextIO, ctx: Context) -> bool:
+    if ctx.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands: each module declares its arguments and runs one job."""

@@ -1,0 +1,90 @@
+"""`secret-hygiene scan [PATH...]`: leaked keys in files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from secret_hygiene import gitrepo
+from secret_hygiene.commands.common import Project, load_project, project_rules, split
+from secret_hygiene.context import Context
+from secret_hygiene.filescan import scan_files
+from secret_hygiene.model import Report
+from secret_hygiene.sources import exclusion, walk
+
+CHECKING = True
+HELP = "scan files for leaked keys (tracked files of a git repository by default)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """scan [PATH...] [--all-files | --no-git] [--rules FILE] [--jobs N]."""
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or directories (default: .)"
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--all-files", action="store_true", help="also scan untracked, not-ignored files")
+    mode.add_argument("--no-git", action="store_true", help="walk a plain directory, honouring .gitignore")
+    parser.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE",
+                        help="an extra rule pack (file or directory); repeatable")  # fmt: skip
+    parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count)"
+    )
+
+
+def run(args: argparse.Namespace, ctx: Context) -> Report:
+    """Select files, scan them, and report."""
+    paths: list[Path] = args.paths or [Path(".")]
+    project = load_project(args, ctx, paths[0], no_git=args.no_git)
+    rules = project_rules(project, [ctx.cwd / p for p in args.rules])
+    rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files)
+    config = project.config
+    results = list(
+        scan_files(project.root, rels, rules, config.max_file_size, config.scan_generated, args.jobs)
+    )
+    findings, skipped = split(results)
+    return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=len(rels) - len(skipped))
+
+
+def select_files(project: Project, paths: list[Path], all_files: bool) -> list[str]:
+    """Repo-relative '/'-separated files to scan, less the config's excludes."""
+    root = project.root
+    rels: list[str] = []
+    dirs: list[str] = []
+    for path in paths:
+        rel = _relative(root, path)
+        if path.is_file() or path.is_symlink():
+            rels.append(rel)  # a file named explicitly (a pre-commit hook) is scanned as given
+        else:
+            dirs.append(rel)
+    if dirs:
+        rels.extend(_expand(project, dirs, all_files))
+    spec = exclusion(project.config.exclude)
+    unique = list(dict.fromkeys(rels))
+    return [r for r in unique if spec is None or not spec.match_file(r)]
+
+
+def _expand(project: Project, dirs: list[str], all_files: bool) -> list[str]:
+    if not project.in_git:
+        found = walk(project.root)
+        return [r for r in found if any(d in ("", ".") or r.startswith(d.rstrip("/") + "/") for d in dirs)]
+    repo = gitrepo.open_repo(project.root)
+    pathspecs = [d or "." for d in dirs]
+    files = gitrepo.ls_files(repo, pathspecs)
+    if all_files:
+        files.extend(gitrepo.ls_files(repo, pathspecs, untracked=True))
+    return files
+
+
+def _relative(root: Path, path: Path) -> str:
+    absolute = Path(*path.parts) if path.is_absolute() else path
+    try:
+        rel = absolute.absolute().relative_to(root)
+    except ValueError:
+        try:
+            rel = absolute.resolve().relative_to(root)
+        except ValueError:
+            from secret_hygiene.errors import SecretHygieneError
+
+            raise SecretHygieneError(f"{path}: outside the scanned root {root}") from None
+    text = rel.as_posix()
+    return "" if text == "." else text

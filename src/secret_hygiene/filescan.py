@@ -1,0 +1,75 @@
+"""Read and scan many files, in a process pool when there is enough work for it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from secret_hygiene.model import Finding, Skipped
+from secret_hygiene.rules import Rule
+from secret_hygiene.scanner import Engine
+from secret_hygiene.sources import read_files
+
+# Below this many bytes a pool costs more (fork, result pickling) than it saves.
+PARALLEL_MIN_BYTES = 16 * 1024 * 1024
+CHUNK_BYTES = 2 * 1024 * 1024
+
+_worker: tuple[Engine, Path, int, bool] | None = None  # per-process state of a pool worker
+
+
+def scan_files(
+    root: Path,
+    rels: Sequence[str],
+    rules: Sequence[Rule],
+    max_size: int,
+    scan_generated: bool = False,
+    jobs: int | None = None,
+) -> Iterator[Finding | Skipped]:
+    """Findings and skips for the files `rels` under `root`."""
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    chunks = _chunks(root, rels) if jobs > 1 else []
+    if len(chunks) < 2:
+        engine = Engine(rules)
+        for blob in read_files(root, rels, max_size, scan_generated):
+            yield from (engine.scan_blob(blob) if not isinstance(blob, Skipped) else [blob])
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs, _init, (rules, root, max_size, scan_generated)) as pool:
+        for results in pool.imap(_scan_chunk, chunks):
+            yield from results
+
+
+def _chunks(root: Path, rels: Sequence[str]) -> list[list[str]]:
+    sizes = []
+    for rel in rels:
+        try:
+            sizes.append(os.lstat(root / rel).st_size)
+        except OSError:
+            sizes.append(0)
+    if sum(sizes) < PARALLEL_MIN_BYTES:
+        return []
+    chunks: list[list[str]] = [[]]
+    filled = 0
+    for rel, size in zip(rels, sizes, strict=True):
+        if filled >= CHUNK_BYTES:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append(rel)
+        filled += size
+    return chunks
+
+
+def _init(rules: Sequence[Rule], root: Path, max_size: int, scan_generated: bool) -> None:
+    global _worker
+    _worker = (Engine(rules), root, max_size, scan_generated)
+
+
+def _scan_chunk(rels: list[str]) -> list[Finding | Skipped]:
+    assert _worker is not None
+    engine, root, max_size, scan_generated = _worker
+    out: list[Finding | Skipped] = []
+    for blob in read_files(root, rels, max_size, scan_generated):
+        out.extend(engine.scan_blob(blob) if not isinstance(blob, Skipped) else [blob])
+    return out

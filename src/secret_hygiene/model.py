@@ -1,0 +1,74 @@
+"""Values that flow between the stages: Blob in, Finding and Skipped out, Report at the end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Level = Literal["error", "warning", "note"]
+
+
+@dataclass(frozen=True)
+class Blob:
+    """Bytes to scan, from a file, the index or a commit.
+
+    `line_map`, when set, gives the real line number of each line of `data`
+    (a history scan feeds only the added lines of a diff); `only_lines`, when
+    set, limits reports to those lines (a staged scan feeds the whole staged
+    file but reports only what the commit adds).
+    """
+
+    path: str
+    data: bytes
+    commit: str | None = None
+    line_map: tuple[int, ...] | None = None
+    only_lines: frozenset[int] | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem to report. Holds a redacted preview and a fingerprint, never a secret."""
+
+    check: str
+    rule_id: str
+    path: str
+    line: int | None
+    column: int | None
+    message: str
+    fingerprint: str
+    secret: str | None = None
+    commit: str | None = None
+    severity: str = "high"
+    level: Level = "error"
+    details: tuple[tuple[str, str], ...] = ()
+    secret_hash: str | None = field(default=None, compare=False, repr=False)
+
+    def detail(self, key: str) -> str | None:
+        """The value of one detail, or None."""
+        return dict(self.details).get(key)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or blob that was not scanned, and why."""
+
+    path: str
+    reason: str
+    commit: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one command found, ready for a reporter."""
+
+    findings: tuple[Finding, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    notes: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    suppressed: int = 0
+    scanned: int = 0
+
+    def failing(self) -> tuple[Finding, ...]:
+        """Findings that make the run fail (level error)."""
+        return tuple(f for f in self.findings if f.level == "error")

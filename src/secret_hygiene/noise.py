@@ -1,0 +1,45 @@
+"""Shared noise control: entropy, placeholders and references that are not secrets."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+# Values that stand for a secret rather than being one (issue 3, noise control).
+_PLACEHOLDER = re.compile(
+    r"""(?ix)
+    ^\s*$
+    | ^<[^<>]*>$ | ^\[[^\[\]]*\]$ | ^\{[^{}]*\}$   # <your-key>, [KEY], {key}
+    | \$\{[^}]*\} | ^\$[A-Za-z_][A-Za-z0-9_]*$ | \{\{.*\}\} | ^%[A-Za-z_]+%$ | ^%\([a-z_]+\)s$
+    | ^your[-_ ]? | [-_.]your[-_.] | [-_]here$ | ^insert[-_] | ^enter[-_] | replace[-_]with
+    | ^replace[-_] | ^put[-_]your | <[a-z][a-z0-9 _\-]{1,40}> | ^paste[-_ ]
+    | example | placeholder | changeme | change[-_]me | dummy | redacted | sample | lorem
+    | ^fake | [-_]fake | ^mock[-_] | ^todo$ | ^tbd$ | ^none$ | ^null$ | ^nil$ | ^undefined$
+    | ^not[-_]?set$ | ^secret$ | ^password$ | ^passw0rd$ | ^token$ | ^api[-_]?key$
+    | x{4,} | X{4,} | \*{3,} | \.{3,} | ^-+$ | ^_+$ | •{3,}
+    | os\.environ | os\.getenv | getenv\( | process\.env | env\( | ENV\[ | System\.getenv
+    | secrets\. | vault: | ^arn:aws
+    """
+)
+
+_SEQUENTIAL = ("12345", "abcdef", "98765", "qwerty", "asdfgh")
+
+
+def shannon_entropy(value: str) -> float:
+    """Shannon entropy of `value` in bits per character."""
+    if not value:
+        return 0.0
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+def is_placeholder(value: str) -> bool:
+    """True when `value` is a stand-in (placeholder, reference, repeated or sequential run)."""
+    stripped = value.strip().strip("'\"")
+    if _PLACEHOLDER.search(stripped):
+        return True
+    if len(stripped) >= 4 and len(set(stripped.lower())) <= 2:
+        return True
+    lowered = stripped.lower()
+    return any(run in lowered for run in _SEQUENTIAL)

@@ -1,0 +1,49 @@
+"""One JSON object, as ../shared/CONTRACT.md specifies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from secret_hygiene import __version__
+from secret_hygiene.model import Finding, Report
+from secret_hygiene.reporters.common import by_check, worst_first
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    """The contract's fields plus severity, level and details."""
+    return {
+        "check": f.check,
+        "rule_id": f.rule_id,
+        "path": f.path,
+        "line": f.line,
+        "column": f.column,
+        "commit": f.commit,
+        "message": f.message,
+        "secret": f.secret,
+        "fingerprint": f.fingerprint,
+        "severity": f.severity,
+        "level": f.level,
+        "details": dict(f.details),
+    }
+
+
+def render_json(report: Report, out: TextIO, *, color: bool, verbose: bool) -> None:
+    """Write the report as one JSON object."""
+    doc = {
+        "tool": "secret-hygiene",
+        "version": __version__,
+        "findings": [finding_dict(f) for f in worst_first(report.findings)],
+        "skipped": [{"path": s.path, "reason": s.reason, "commit": s.commit} for s in report.skipped],
+        "summary": {
+            "checks": list(report.checks),
+            "by_check": by_check(report.findings),
+            "failing": len(report.failing()),
+            "warnings": len(report.findings) - len(report.failing()),
+            "suppressed": report.suppressed,
+            "scanned": report.scanned,
+            "notes": list(report.notes),
+        },
+    }
+    json.dump(doc, out, indent=2)
+    out.write("\n")

@@ -1,0 +1,184 @@
+"""Rule packs (YAML) -> validated, compiled Rule objects."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from secret_hygiene.errors import RuleError
+
+SEVERITIES = ("critical", "high", "medium", "low")
+_REQUIRED = ("id", "description", "regex", "keywords", "severity", "examples")
+_OPTIONAL = ("provider", "entropy", "allow", "negative_examples")
+_ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One detection rule, compiled for bytes."""
+
+    id: str
+    description: str
+    family: str
+    severity: str
+    keywords: tuple[str, ...]
+    pattern: re.Pattern[bytes]
+    entropy: float | None = None
+    allow: tuple[re.Pattern[str], ...] = ()
+    provider: str | None = None
+    examples: tuple[str, ...] = ()
+    negative_examples: tuple[str, ...] = ()
+    source: str = ""
+
+    @property
+    def generic(self) -> bool:
+        """Generic rules yield to a provider rule that matches the same secret."""
+        return self.family == "generic"
+
+
+def builtin_rules_dir() -> Path:
+    """The shipped rules: inside the wheel, or `rules/` of a source checkout."""
+    packaged = Path(str(resources.files("secret_hygiene"))) / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def load_rules(extra: Iterable[Path] = (), disabled: Iterable[str] = (), builtin: bool = True) -> list[Rule]:
+    """Load the built-in packs plus `extra` files or directories; drop `disabled` ids."""
+    files: list[Path] = []
+    if builtin:
+        files.extend(_pack_files(builtin_rules_dir()))
+    for path in extra:
+        files.extend(_pack_files(path) if path.is_dir() else [path])
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        for rule in load_pack(path):
+            if rule.id in seen:
+                raise RuleError(f"{path}: rule {rule.id!r} is already defined in {seen[rule.id]}")
+            seen[rule.id] = str(path)
+            rules.append(rule)
+    off = set(disabled)
+    unknown = off - seen.keys()
+    if unknown:
+        raise RuleError(f"config disables unknown rule ids: {', '.join(sorted(unknown))}")
+    return [r for r in rules if r.id not in off]
+
+
+def _pack_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise RuleError(f"{directory}: rules directory not found")
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def load_pack(path: Path) -> list[Rule]:
+    """Parse and validate one rule pack file."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: cannot read rule pack: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise RuleError(f"{path}:{where} invalid YAML in rule pack") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list):
+        raise RuleError(f"{path}: a rule pack is a mapping with a 'rules' list")
+    extra_keys = set(doc) - {"family", "rules"}
+    if extra_keys:
+        raise RuleError(f"{path}: unknown top-level keys: {', '.join(sorted(extra_keys))}")
+    family = str(doc.get("family") or path.stem)
+    return [_build(path, family, raw, i) for i, raw in enumerate(doc["rules"])]
+
+
+def _build(path: Path, family: str, raw: Any, index: int) -> Rule:
+    where = f"{path}: rule #{index + 1}"
+    if not isinstance(raw, dict):
+        raise RuleError(f"{where}: a rule is a mapping")
+    rid = raw.get("id")
+    if isinstance(rid, str):
+        where = f"{path}: rule {rid!r}"
+    unknown = set(raw) - set(_REQUIRED) - set(_OPTIONAL)
+    if unknown:
+        raise RuleError(f"{where}: unknown keys: {', '.join(sorted(map(str, unknown)))}")
+    missing = [k for k in _REQUIRED if k not in raw]
+    if missing:
+        raise RuleError(f"{where}: missing {', '.join(missing)}")
+    if not isinstance(rid, str) or not _ID.match(rid):
+        raise RuleError(f"{where}: id must be lowercase kebab-case")
+    if raw["severity"] not in SEVERITIES:
+        raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
+    return Rule(
+        id=rid,
+        description=_text(where, raw, "description"),
+        family=family,
+        severity=raw["severity"],
+        keywords=_keywords(where, raw["keywords"]),
+        pattern=_compile(where, raw["regex"]),
+        entropy=_entropy(where, raw.get("entropy")),
+        allow=tuple(_compile_str(where, p) for p in _strings(where, raw, "allow")),
+        provider=str(raw["provider"]) if raw.get("provider") else None,
+        examples=_strings(where, raw, "examples"),
+        negative_examples=_strings(where, raw, "negative_examples"),
+        source=str(path),
+    )
+
+
+def _text(where: str, raw: dict[str, Any], key: str) -> str:
+    value = raw[key]
+    if not isinstance(value, str) or not value.strip():
+        raise RuleError(f"{where}: {key} must be a non-empty string")
+    return value.strip()
+
+
+def _strings(where: str, raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(f"{where}: {key} must be a list of strings")
+    return tuple(value)
+
+
+def _keywords(where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(k, str) for k in value):
+        raise RuleError(f"{where}: keywords must be a non-empty list of strings")
+    if any(len(k.strip()) < 2 for k in value):
+        raise RuleError(f"{where}: each keyword needs at least 2 characters")
+    return tuple(k.lower() for k in value)
+
+
+def _compile(where: str, regex: Any) -> re.Pattern[bytes]:
+    if not isinstance(regex, str):
+        raise RuleError(f"{where}: regex must be a string")
+    try:
+        return re.compile(regex.encode("utf-8"))
+    except re.error as exc:
+        raise RuleError(f"{where}: bad regex: {exc}") from None
+
+
+def _compile_str(where: str, regex: str) -> re.Pattern[str]:
+    try:
+        return re.compile(regex)
+    except re.error as exc:
+        raise RuleError(f"{where}: bad allow pattern {regex!r}: {exc}") from None
+
+
+def _entropy(where: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 8:
+        raise RuleError(f"{where}: entropy must be a number from 0 to 8")
+    return float(value)
+
+
+def by_family(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
+    """Rules grouped by family, in load order."""
+    groups: dict[str, list[Rule]] = {}
+    for rule in rules:
+        groups.setdefault(rule.family, []).append(rule)
+    return groups

@@ -1,0 +1,151 @@
+"""Blobs + Rules -> Findings. The only module that holds matched secrets in plaintext."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from secret_hygiene.model import Blob, Finding, Skipped
+from secret_hygiene.noise import is_placeholder, shannon_entropy
+from secret_hygiene.prefilter import Prefilter
+from secret_hygiene.rules import SEVERITIES, Rule
+from secret_hygiene.suppress import line_allowed
+
+BINARY_SNIFF = 8192
+
+
+@dataclass(frozen=True)
+class _Hit:
+    rule_index: int
+    start: int
+    end: int
+    secret: str
+
+
+class Engine:
+    """Rules compiled once, applied to many blobs."""
+
+    def __init__(self, rules: Sequence[Rule], use_hyperscan: bool = True) -> None:
+        self.rules = list(rules)
+        self.prefilter = Prefilter(self.rules, use_hyperscan)
+        # Provider rules before generic ones, severe before mild: the first to claim a span wins.
+        self._rank = {i: (r.generic, SEVERITIES.index(r.severity), i) for i, r in enumerate(self.rules)}
+
+    def scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
+        """Findings in one blob, or a Skipped record when it is binary."""
+        data = blob.data
+        if b"\0" in data[:BINARY_SNIFF]:
+            yield Skipped(blob.path, "binary", blob.commit)
+            return
+        hits = [h for ri in self.prefilter.candidates(data) for h in self._matches(ri, data)]
+        for hit in self._claim(hits):
+            finding = self._finding(blob, hit)
+            if finding is not None:
+                yield finding
+
+    def _matches(self, ri: int, data: bytes) -> Iterator[_Hit]:
+        rule = self.rules[ri]
+        for m in rule.pattern.finditer(data):
+            group = _secret_group(m)
+            secret = m.group(group).decode("utf-8", "replace") if m.group(group) else ""
+            if self._accept(rule, secret):
+                yield _Hit(ri, m.start(group), m.end(group), secret)
+
+    @staticmethod
+    def _accept(rule: Rule, secret: str) -> bool:
+        if len(secret) < 4 or is_placeholder(secret):
+            return False
+        if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
+            return False
+        return not any(p.search(secret) for p in rule.allow)
+
+    def _claim(self, hits: list[_Hit]) -> list[_Hit]:
+        kept: list[_Hit] = []
+        for hit in sorted(hits, key=lambda h: self._rank[h.rule_index]):
+            if not any(h.start < hit.end and hit.start < h.end for h in kept):
+                kept.append(hit)
+        return sorted(kept, key=lambda h: (h.start, h.rule_index))
+
+    def _finding(self, blob: Blob, hit: _Hit) -> Finding | None:
+        data = blob.data
+        line_start = data.rfind(b"\n", 0, hit.start) + 1
+        line_end = _line_end(data, hit.start)
+        previous = b""
+        if line_start:
+            previous = data[data.rfind(b"\n", 0, line_start - 1) + 1 : line_start - 1]
+        if line_allowed(data[line_start:line_end], previous):
+            return None
+        line = data.count(b"\n", 0, hit.start) + 1
+        if blob.only_lines is not None and line not in blob.only_lines:
+            return None
+        if blob.line_map is not None and line <= len(blob.line_map):
+            line = blob.line_map[line - 1]
+        column = len(data[line_start : hit.start].decode("utf-8", "replace")) + 1
+        rule = self.rules[hit.rule_index]
+        return Finding(
+            check="leak",
+            rule_id=rule.id,
+            path=blob.path,
+            line=line,
+            column=column,
+            message=rule.description,
+            fingerprint=fingerprint(rule.id, hit.secret),
+            secret=redact(hit.secret),
+            commit=blob.commit,
+            severity=rule.severity,
+            details=_details(rule, blob),
+            secret_hash=hashlib.sha1(hit.secret.encode("utf-8")).hexdigest(),
+        )
+
+    def scan(self, blobs: Iterable[Blob]) -> Iterator[Finding | Skipped]:
+        """Findings and skips for every blob, in order."""
+        for blob in blobs:
+            yield from self.scan_blob(blob)
+
+
+def scan(blobs: Iterable[Blob], rules: Sequence[Rule]) -> Iterator[Finding | Skipped]:
+    """Scan blobs with rules (builds a fresh Engine)."""
+    return Engine(rules).scan(blobs)
+
+
+def find_in_text(text: str, engine: Engine, path: str = "<text>") -> list[Finding]:
+    """Leak findings in a piece of text (used by the env and rotation checks)."""
+    return [f for f in engine.scan_blob(Blob(path, text.encode("utf-8"))) if isinstance(f, Finding)]
+
+
+def _details(rule: Rule, blob: Blob) -> tuple[tuple[str, str], ...]:
+    details = [("family", rule.family)]
+    if rule.provider:
+        details.append(("provider", rule.provider))
+    if blob.date:
+        details.append(("date", blob.date))
+    return tuple(details)
+
+
+def _secret_group(m: re.Match[bytes]) -> int | str:
+    """The first participating group named `secret...`, else group 1, else the whole match."""
+    named = [n for n in m.re.groupindex if n.startswith("secret")]
+    for name in named:
+        if m.group(name) is not None:
+            return name
+    if named:
+        return named[0]
+    return 1 if m.re.groups else 0
+
+
+def _line_end(data: bytes, pos: int) -> int:
+    end = data.find(b"\n", pos)
+    return len(data) if end < 0 else end
+
+
+def fingerprint(rule_id: str, secret: str) -> str:
+    """Stable identity of a secret under a rule: a hash, never the secret."""
+    return hashlib.sha256(f"{rule_id}\0{secret}".encode()).hexdigest()[:40]
+
+
+def redact(secret: str) -> str:
+    """A preview that never holds the secret: a few leading characters and the length."""
+    shown = min(4, len(secret) // 4)
+    return f"{secret[:shown]}{'*' * 12} ({len(secret)} chars)"

@@ -1,0 +1,94 @@
+"""Rule packs: every shipped rule holds up against its own examples; loading validates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from secret_hygiene.errors import RuleError
+from secret_hygiene.rules import builtin_rules_dir, load_pack, load_rules
+from secret_hygiene.ruletest import check_examples
+
+
+def test_every_shipped_rule_passes_its_examples() -> None:
+    rules = load_rules()
+    assert check_examples(rules) == []
+
+
+def test_every_rule_has_two_positive_and_two_negative_examples() -> None:
+    thin = [r.id for r in load_rules() if len(r.examples) < 2 or len(r.negative_examples) < 2]
+    assert thin == []
+
+
+def test_rule_ids_are_unique_and_packs_are_one_file_per_family() -> None:
+    rules = load_rules()
+    assert len({r.id for r in rules}) == len(rules)
+    assert len(rules) >= 30
+    assert builtin_rules_dir().is_dir()
+
+
+GOOD = """
+rules:
+  - id: demo-token
+    description: Demo token
+    severity: high
+    keywords: [demo_]
+    regex: 'demo_(?P<secret>[a-z0-9]{20})'
+    examples: ['demo_k3j4h5g6f7d8s9a0q1w2']
+"""
+
+
+def _pack(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "demo.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_pack_loads_with_its_family_from_the_file_name(tmp_path: Path) -> None:
+    (rule,) = load_pack(_pack(tmp_path, GOOD))
+    assert rule.id == "demo-token" and rule.family == "demo" and rule.keywords == ("demo_",)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("severity: high", "severity: urgent"), "severity must be one of"),
+        (("regex: 'demo_(?P<secret>[a-z0-9]{20})'", "regex: 'demo_([a-z'"), "bad regex"),
+        (("    keywords: [demo_]\n", ""), "missing keywords"),
+        (("    examples:", "    colour: red\n    examples:"), "unknown keys: colour"),
+        (("id: demo-token", "id: Demo Token"), "kebab-case"),
+        (("keywords: [demo_]", "keywords: []"), "keywords must be a non-empty list"),
+    ],
+)
+def test_invalid_rules_name_the_file_and_the_rule(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    path = _pack(tmp_path, GOOD.replace(*change))
+    with pytest.raises(RuleError) as err:
+        load_pack(path)
+    assert message in str(err.value)
+    assert str(path) in str(err.value)
+
+
+def test_malformed_yaml_is_a_rule_error_with_the_line(tmp_path: Path) -> None:
+    path = _pack(tmp_path, "rules:\n  - id: [unclosed\n")
+    with pytest.raises(RuleError, match=r"line \d+"):
+        load_pack(path)
+
+
+def test_duplicate_ids_across_packs_are_refused(tmp_path: Path) -> None:
+    _pack(tmp_path, GOOD)
+    (tmp_path / "again.yaml").write_text(GOOD, encoding="utf-8")
+    with pytest.raises(RuleError, match="already defined"):
+        load_rules(extra=[tmp_path], builtin=False)
+
+
+def test_disabling_an_unknown_rule_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RuleError, match="unknown rule ids: nope"):
+        load_rules(extra=[_pack(tmp_path, GOOD)], disabled=["nope"], builtin=False)
+
+
+def test_a_failing_example_is_reported(tmp_path: Path) -> None:
+    rules = load_rules(extra=[_pack(tmp_path, GOOD.replace("k3j4h5g6f7d8s9a0q1w2", "short"))], builtin=False)
+    assert check_examples(rules) == ["demo-token: example #1 is not found by the rule"]
