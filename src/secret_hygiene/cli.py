@@ -12,7 +12,7 @@ from typing import NoReturn, TextIO
 
 from secret_hygiene import __version__
 from secret_hygiene import baseline as baseline_mod
-from secret_hygiene.commands import rules_cmd, scan
+from secret_hygiene.commands import audit, baseline, env, history, install_hooks, rotation, rules_cmd, scan
 from secret_hygiene.context import Command, Context
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.model import Report
@@ -20,6 +20,12 @@ from secret_hygiene.reporters import REPORTERS
 
 COMMANDS: dict[str, Command] = {
     "scan": scan,
+    "history": history,
+    "env": env,
+    "rotation": rotation,
+    "audit": audit,
+    "baseline": baseline,
+    "install-hooks": install_hooks,
     "rules": rules_cmd,
 }
 
