@@ -100,3 +100,9 @@ def test_preview_never_holds_the_secret_and_fingerprint_is_stable(secret: str) -
     assert secret not in preview
     assert fingerprint("r", secret) == fingerprint("r", secret)
     assert fingerprint("r", secret) != fingerprint("s", secret)
+
+
+def test_a_value_a_provider_rule_allow_lists_is_not_reported_by_a_generic_rule() -> None:
+    documented_sample = "sk_" + "test_" + "4eC39HqLyjWDarjtT1zdp7dc"  # Stripe's published docs key
+    assert findings(f'stripe_key = "{documented_sample}"\n') == []
+    assert len(findings(f'stripe_key = "sk_test_{fake("", 24, seed=30)}"\n')) == 1

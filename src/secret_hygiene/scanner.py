@@ -22,6 +22,7 @@ class _Hit:
     start: int
     end: int
     secret: str
+    accepted: bool = True
 
 
 class Engine:
@@ -30,8 +31,9 @@ class Engine:
     def __init__(self, rules: Sequence[Rule], use_hyperscan: bool = True) -> None:
         self.rules = list(rules)
         self.prefilter = Prefilter(self.rules, use_hyperscan)
-        # Provider rules before generic ones, severe before mild: the first to claim a span wins.
-        self._rank = {i: (r.generic, SEVERITIES.index(r.severity), i) for i, r in enumerate(self.rules)}
+        # Provider rules before generic ones, severe before mild, then rule order (packs
+        # sorted by file name, rules in file order): the first to claim a span wins.
+        self._rank = {i: (r.generic, SEVERITIES.index(r.severity)) for i, r in enumerate(self.rules)}
 
     def scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
         """Findings in one blob, or a Skipped record when it is binary."""
@@ -50,8 +52,11 @@ class Engine:
         for m in rule.pattern.finditer(data):
             group = _secret_group(m)
             secret = m.group(group).decode("utf-8", "replace") if m.group(group) else ""
-            if self._accept(rule, secret):
-                yield _Hit(ri, m.start(group), m.end(group), secret)
+            accepted = self._accept(rule, secret)
+            if accepted or not rule.generic:
+                # A provider rule that rejects a value (a documented sample, a placeholder)
+                # still claims its span, so the generic rules do not report it instead.
+                yield _Hit(ri, m.start(group), m.end(group), secret, accepted)
 
     @staticmethod
     def _accept(rule: Rule, secret: str) -> bool:
@@ -63,8 +68,14 @@ class Engine:
 
     def _claim(self, hits: list[_Hit]) -> list[_Hit]:
         kept: list[_Hit] = []
-        for hit in sorted(hits, key=lambda h: self._rank[h.rule_index]):
-            if not any(h.start < hit.end and hit.start < h.end for h in kept):
+        refused = [h for h in hits if not h.accepted]
+        ranked = sorted(
+            (h for h in hits if h.accepted),
+            key=lambda h: (*self._rank[h.rule_index], h.rule_index),
+        )
+        for hit in ranked:
+            rivals = kept + refused if self.rules[hit.rule_index].generic else kept
+            if not any(h.start < hit.end and hit.start < h.end for h in rivals):
                 kept.append(hit)
         return sorted(kept, key=lambda h: (h.start, h.rule_index))
 
