@@ -62,3 +62,87 @@ def ls_files(repo: Any, paths: list[str], untracked: bool = False) -> list[str]:
     args = ["ls-files", "-z", "--others", "--exclude-standard"] if untracked else ["ls-files", "-z"]
     out = run_bytes(repo, *args, "--", *paths)
     return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+
+# --- env-file helpers (issue 5) ---
+
+
+def check_ignore(repo: Any, paths: list[str]) -> dict[str, tuple[str, str, str] | None]:
+    """For each path, the (source, line, pattern) of the last ignore rule matching it, or None.
+
+    Asks git itself (`check-ignore --no-index -v -n`), so .gitignore files, .git/info/exclude and
+    core.excludesFile all count, tracked or not. A pattern starting with '!' un-ignores the path.
+    """
+    if not paths:
+        return {}
+    data = b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in paths)
+    out = _run_stdin(repo, data, "check-ignore", "--no-index", "-v", "-n", "-z", "--stdin")
+    fields = [f.decode("utf-8", "surrogateescape") for f in out.split(b"\0")]
+    result: dict[str, tuple[str, str, str] | None] = {}
+    for i in range(0, len(fields) - 3, 4):
+        source, line, pattern, path = fields[i : i + 4]
+        result[path] = (source, line, pattern) if source else None
+    return result
+
+
+def _run_stdin(repo: Any, data: bytes, *args: str) -> bytes:
+    """Run git with `data` on stdin; exit codes 0 and 1 both count as success (check-ignore)."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as fh:
+        fh.write(data)
+        fh.seek(0)
+        status, out, err = repo.git.execute(
+            ["git", *args], istream=fh, with_extended_output=True, with_exceptions=False,
+            stdout_as_string=False, strip_newline_in_stdout=False,
+        )  # fmt: skip
+    if status not in (0, 1):
+        lines = (err.decode("utf-8", "replace") if isinstance(err, bytes) else str(err)).strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {lines[-1] if lines else f'exit {status}'}")
+    return bytes(out)
+
+
+def ignored_files(repo: Any) -> list[str]:
+    """Untracked files git ignores; an ignored directory is listed once, as 'dir/', not entered."""
+    out = run_bytes(repo, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory")
+    return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+
+def has_head(repo: Any) -> bool:
+    """True when HEAD points at a commit (false in a repository with no commits yet)."""
+    try:
+        run(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except GitError:
+        return False
+    return True
+
+
+def is_shallow(repo: Any) -> bool:
+    """True in a shallow clone (history before the graft points is missing)."""
+    return run(repo, "rev-parse", "--is-shallow-repository").strip() == "true"
+
+
+def file_changes(repo: Any, diff_filter: str = "AM") -> list[tuple[str, str, str, str, str]]:
+    """(commit, committer date ISO, status, blob sha, path) of each file change reachable from HEAD.
+
+    Renames count as an add (--no-renames); only regular-file blobs are listed, newest commit first.
+    """
+    out = run_bytes(
+        repo, "log", "--no-renames", f"--diff-filter={diff_filter}", "--raw", "--no-abbrev", "-z",
+        "--format=%x01%H %cI", "HEAD",
+    )  # fmt: skip
+    changes: list[tuple[str, str, str, str, str]] = []
+    for chunk in out.split(b"\x01")[1:]:
+        header, _, rest = chunk.partition(b"\0")
+        sha, _, date = header.decode("ascii", "replace").partition(" ")
+        fields = rest.lstrip(b"\n").split(b"\0")
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+            parts = meta.decode("ascii", "replace").lstrip(":").split()
+            if len(parts) == 5 and parts[1] in ("100644", "100755"):
+                changes.append((sha, date, parts[4][:1], parts[3], path.decode("utf-8", "surrogateescape")))
+    return changes
+
+
+def blob_bytes(repo: Any, blob: str) -> bytes:
+    """The content of one blob."""
+    return run_bytes(repo, "cat-file", "blob", blob)
