@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +147,53 @@ def file_changes(repo: Any, diff_filter: str = "AM") -> list[tuple[str, str, str
 def blob_bytes(repo: Any, blob: str) -> bytes:
     """The content of one blob."""
     return run_bytes(repo, "cat-file", "blob", blob)
+
+
+def worktree_files(repo: Any, skip_dirs: tuple[str, ...] = ()) -> list[tuple[str, bool]]:
+    """(path, tracked) for tracked, untracked and ignored-but-present files; `skip_dirs` are not entered.
+
+    Ignored files are listed on purpose: a `.env` is usually ignored, yet it holds the keys (issue 6).
+    """
+    excludes = [f"--exclude={d}/" for d in skip_dirs]
+    out = run_bytes(repo, "ls-files", "-z", "-t", "--cached", "--others", *excludes)
+    files: dict[str, bool] = {}
+    for entry in out.split(b"\0"):
+        if len(entry) < 3:
+            continue
+        path = entry[2:].decode("utf-8", "surrogateescape")
+        files[path] = files.get(path, False) or entry[:1] != b"?"
+    return sorted(files.items())
+
+
+def git_path(repo: Any, name: str) -> Path:
+    """The absolute path of `name` inside the git directory (`git rev-parse --git-path`)."""
+    rel = run(repo, "rev-parse", "--git-path", name).strip()
+    return (Path(repo.working_tree_dir) / rel).resolve()
+
+
+def blame_dates(repo: Any, path: str) -> dict[int, datetime | None]:
+    """Author date (UTC) of the commit that last changed each line of a tracked work-tree file.
+
+    None for a line not committed yet, or attributed to a shallow-clone boundary (its true date is older).
+    """
+    out = run_bytes(repo, "blame", "--line-porcelain", "--root", "--", path)
+    shallow = _shallow_commits(repo)
+    dates: dict[int, datetime | None] = {}
+    sha, line = "", 0
+    for raw in out.split(b"\n"):
+        if raw.startswith(b"\t"):  # the line's content: not kept
+            continue
+        fields = raw.split(b" ")
+        if len(fields) >= 3 and len(fields[0]) == 40 and fields[1].isdigit():
+            sha, line = fields[0].decode("ascii"), int(fields[2])
+            dates[line] = None
+        elif fields[0] == b"author-time" and len(fields) == 2 and sha.strip("0") and sha not in shallow:
+            dates[line] = datetime.fromtimestamp(int(fields[1]), timezone.utc)
+    return dates
+
+
+def _shallow_commits(repo: Any) -> frozenset[str]:
+    shallow = git_path(repo, "shallow")
+    if not shallow.is_file():
+        return frozenset()
+    return frozenset(shallow.read_text(encoding="ascii", errors="replace").split())

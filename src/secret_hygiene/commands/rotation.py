@@ -1,21 +1,183 @@
-"""`secret-hygiene rotation`: registered now, built by its own issue."""
+"""`secret-hygiene rotation status|check|record KEY`: key ages against the rotation threshold (issue 6)."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TextIO
 
+from secret_hygiene import gitrepo
+from secret_hygiene.commands.common import Project, load_project, project_rules
 from secret_hygiene.context import Context
-from secret_hygiene.errors import SecretHygieneError
-from secret_hygiene.model import Report
+from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
+from secret_hygiene.fingerprints import NOT_CHANGED, UNRECORDED
+from secret_hygiene.keyage import STATES, KeyAge, by_urgency, key_findings
+from secret_hygiene.model import Finding, Report
+from secret_hygiene.rotation import Assessment, assess
+from secret_hygiene.rotation_record import record
 
 CHECKING = True
-HELP = "rotation (being built)"
+HELP = "key rotation: a status table, a check that fails on overdue keys, and record KEY"
+CHECKS = ("rotation-overdue", "rotation-due-soon", "rotation-unknown", UNRECORDED, NOT_CHANGED)
+_COLORS = {"overdue": "\033[31m", "due-soon": "\033[33m", "unknown": "\033[36m", "ok": ""}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No arguments yet."""
+    """status | check | record KEY, with --now, --strict, --date and --file."""
+    parser.add_argument(
+        "action",
+        choices=("status", "check", "record"),
+        help="status: a table of keys; check: exit 1 on overdue keys; record: note a rotation",
+    )
+    parser.add_argument("key", nargs="?", metavar="KEY", help="the key whose rotation to record (record)")
+    parser.add_argument(
+        "--now", type=_moment, metavar="DATE", help="judge ages as of DATE (YYYY-MM-DD; default: today, UTC)"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="check: keys due soon or of unknown age fail too"
+    )
+    parser.add_argument(
+        "--date", type=_day, metavar="D", help="record: the day the key was rotated (default: today)"
+    )
+    parser.add_argument("--file", type=Path, metavar="ENVFILE", help="only the keys of this env file")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Report | int:
-    """Refuses clearly until the command is built."""
-    raise SecretHygieneError("'rotation' is not available in this build")
+    """Assess every key (status, check) or record one rotation."""
+    now: datetime = args.now or datetime.now(timezone.utc)
+    _validate(args, now)
+    project = load_project(args, ctx)
+    if not project.in_git:
+        raise NotAGitRepo(f"{project.root}: not a git repository (rotation reads a repository's env files)")
+    repo = gitrepo.open_repo(project.root)
+    only = None if args.file is None else _env_file(project, ctx.cwd / args.file)
+    if args.action == "record":
+        return _record(args, ctx, project, repo, only, now)
+    result = assess(
+        repo, project.root, project.config, project_rules(project),
+        now=now, environ=ctx.environ, only_file=only,
+    )  # fmt: skip
+    if args.action == "check":
+        findings = key_findings(result.keys, strict=args.strict, inventory=False)
+        return _report(result, findings)
+    report = _report(result, key_findings(result.keys, strict=False, inventory=True))
+    fmt = args.format or ("github" if ctx.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    if fmt != "text":
+        return report
+    if not (args.quiet and not result.keys):
+        _write_table(args, ctx, result, now.astimezone(timezone.utc).date())
+    return 0
+
+
+def _validate(args: argparse.Namespace, now: datetime) -> None:
+    if args.action == "record" and not args.key:
+        raise SecretHygieneError("rotation record: name the KEY to record (see --help)")
+    if args.action != "record" and args.key:
+        raise SecretHygieneError(f"rotation {args.action}: takes no KEY (KEY is for 'record')")
+    if args.action != "record" and args.date is not None:
+        raise SecretHygieneError(f"rotation {args.action}: --date is for 'record'; use --now to set the day")
+    today = now.astimezone(timezone.utc).date()
+    if args.date is not None and args.date > today:
+        raise SecretHygieneError(f"rotation record: --date {args.date} is after today ({today})")
+
+
+def _env_file(project: Project, path: Path) -> str:
+    if not path.is_file():
+        raise SecretHygieneError(f"--file {path}: no such file")
+    try:
+        return path.resolve().relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        raise SecretHygieneError(f"--file {path}: outside the repository {project.root}") from None
+
+
+def _report(result: Assessment, findings: list[Finding]) -> Report:
+    return Report(
+        tuple(findings) + result.warnings, result.skipped, result.notes, CHECKS, scanned=result.scanned
+    )
+
+
+def _record(
+    args: argparse.Namespace, ctx: Context, project: Project, repo: object, only: str | None, now: datetime
+) -> int:
+    when: date = args.date or now.astimezone(timezone.utc).date()
+    done = record(
+        repo, project.root, project.config, project_rules(project), args.key, when,
+        environ=ctx.environ, only_file=only,
+    )  # fmt: skip
+    created = " (created the ledger)" if done.created else ""
+    ctx.stdout.write(f"recorded {args.key} as rotated on {when} in {done.ledger}{created}\n")
+    if not done.files:
+        ctx.stdout.write(f"note: {args.key} is in no env file or template here; the ledger alone tracks it\n")
+    for path in done.unchanged:
+        ctx.stderr.write(
+            f"secret-hygiene: warning: {args.key} in {path} has the same value as at its previous record; "
+            "was it really rotated?\n"
+        )
+    return 0
+
+
+def _write_table(args: argparse.Namespace, ctx: Context, result: Assessment, today: date) -> None:
+    if args.output is None:
+        color = not ctx.environ.get("NO_COLOR") and bool(getattr(ctx.stdout, "isatty", bool)())
+        render_table(result, ctx.stdout, today, color=color)
+        return
+    try:
+        with open(ctx.cwd / args.output, "w", encoding="utf-8") as fh:
+            render_table(result, fh, today, color=False)
+    except OSError as exc:
+        raise SecretHygieneError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+
+
+def render_table(result: Assessment, out: TextIO, today: date, *, color: bool) -> None:
+    """Keys by urgency: name, file, age in days, source, due date, state; then warnings and a summary."""
+    ages = by_urgency(result.keys)
+    if not ages:
+        out.write("no keys found in env files, templates or the rotation ledger\n")
+    else:
+        rows = [("KEY", "FILE", "AGE", "SOURCE", "DUE", "STATE"), *(_row(a) for a in ages)]
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        for n, row in enumerate(rows):
+            cells = [
+                c.rjust(w) if i == 2 else c.ljust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=False))
+            ]
+            state = row[5]
+            if color and n and _COLORS[ages[n - 1].state]:
+                state = f"{_COLORS[ages[n - 1].state]}{state}\033[0m"
+            out.write("  ".join([*cells, state]) + "\n")
+    for w in result.warnings:
+        out.write(f"warning[{w.check}] {w.path}:{w.line}: {w.message}\n  fix: {w.detail('fix')}\n")
+    for note in result.notes:
+        out.write(f"note: {note}\n")
+    for skip in result.skipped:
+        out.write(f"skipped {skip.path}: {skip.reason}\n")
+    counts = {s: sum(1 for a in ages if a.state == s) for s in STATES}
+    summary = ", ".join(f"{counts[s]} {s}" for s in STATES if counts[s])
+    out.write(f"\n{len(ages)} key(s){': ' + summary if summary else ''} (as of {today})\n")
+
+
+def _row(a: KeyAge) -> tuple[str, str, str, str, str, str]:
+    age = "-" if a.age_days is None else str(a.age_days)
+    due = "-" if a.due is None else a.due.isoformat()
+    state = a.state
+    if a.state == "overdue" and a.days_left is not None:
+        state += f" ({-a.days_left}d late)"
+    elif a.state == "due-soon" and a.days_left is not None:
+        state += " (today)" if a.days_left == 0 else f" (in {a.days_left}d)"
+    return a.name, a.path + (f":{a.line}" if a.line else ""), age, a.source or "-", due, state

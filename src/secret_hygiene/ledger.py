@@ -1,0 +1,220 @@
+"""The rotation ledger (`.secret-rotation.yaml`): read and validate it, and record rotations in it.
+
+The ledger is committed and holds no secret and no hash of one: per key, the date it was
+last rotated, an optional owner, provider and own thresholds (issue 6). Edits go through
+ruamel.yaml's round-trip mode so the file keeps its comments and key order.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from secret_hygiene.errors import LedgerError
+
+HEADER = """\
+# Key rotation ledger for secret-hygiene: when each key was last rotated.
+# No secret and no hash of one belongs here. Record a rotation with
+#   secret-hygiene rotation record KEY [--date YYYY-MM-DD]
+"""
+_TOP = ("max_age_days", "warn_days", "keys")
+_ENTRY = ("rotated", "owner", "provider", "max_age_days", "warn_days", "note")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NAME = re.compile(r"^[^\s:#]+$")
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One key's record; `line` is where the key is named in the ledger (1-based)."""
+
+    name: str
+    line: int
+    rotated: date | None = None
+    owner: str | None = None
+    provider: str | None = None
+    max_age_days: int | None = None
+    warn_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The parsed ledger; `path` is how findings name it (repo-relative)."""
+
+    path: str
+    exists: bool = False
+    max_age_days: int | None = None
+    warn_days: int | None = None
+    entries: Mapping[str, LedgerEntry] = field(default_factory=dict)
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _parse(text: str, shown: str) -> Any:
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return _yaml().load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = f"{mark.line + 1}:" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise LedgerError(f"{shown}:{line} invalid YAML in the rotation ledger: {problem}") from None
+    except ValueError as exc:  # a timestamp-shaped scalar that is no date, e.g. 2026-13-01
+        raise LedgerError(f"{shown}: invalid date in the rotation ledger: {exc}") from None
+
+
+def load_ledger(path: Path, shown: str) -> Ledger:
+    """Read and validate the ledger at `path`; a missing file is an empty ledger."""
+    if not path.exists():
+        return Ledger(shown)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LedgerError(f"{shown}: cannot read the rotation ledger: {exc}") from None
+    doc = _parse(text, shown)
+    if doc is None:
+        return Ledger(shown, exists=True)
+    if not _is_map(doc):
+        raise LedgerError(f"{shown}:1: the rotation ledger must be a mapping with a 'keys' mapping")
+    _known(doc, _TOP, shown, "")
+    keys = doc.get("keys")
+    if keys is not None and not _is_map(keys):
+        raise LedgerError(f"{shown}:{_line(doc, 'keys')}: 'keys' must map key names to entries")
+    entries = {}
+    for name in keys or {}:
+        entries[str(name)] = _entry(keys, name, shown)
+    return Ledger(
+        shown,
+        exists=True,
+        max_age_days=_days(doc, "max_age_days", shown, ""),
+        warn_days=_days(doc, "warn_days", shown, "", zero=True),
+        entries=entries,
+    )
+
+
+def _entry(keys: Any, name: Any, shown: str) -> LedgerEntry:
+    line = keys.lc.key(name)[0] + 1
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise LedgerError(f"{shown}:{line}: key names must be variable names, not {name!r}")
+    raw = keys[name]
+    if raw is None:
+        return LedgerEntry(name, line)
+    if not _is_map(raw):
+        raise LedgerError(f"{shown}:{line}: keys.{name} must be a mapping (rotated, owner, ...)")
+    where = f"keys.{name}."
+    _known(raw, _ENTRY, shown, where)
+    return LedgerEntry(
+        name,
+        line,
+        rotated=_date(raw, shown, where),
+        owner=_text(raw, "owner", shown, where),
+        provider=_text(raw, "provider", shown, where),
+        max_age_days=_days(raw, "max_age_days", shown, where),
+        warn_days=_days(raw, "warn_days", shown, where, zero=True),
+    )
+
+
+def _is_map(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _line(mapping: Any, key: Any) -> int:
+    return int(mapping.lc.key(key)[0]) + 1
+
+
+def _value_line(mapping: Any, key: Any) -> int:
+    return int(mapping.lc.value(key)[0]) + 1
+
+
+def _known(mapping: Any, allowed: tuple[str, ...], shown: str, where: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            raise LedgerError(
+                f"{shown}:{_line(mapping, key)}: unknown ledger key {where}{key} "
+                f"(known: {', '.join(allowed)})"
+            )
+
+
+def _date(raw: Any, shown: str, where: str) -> date | None:
+    value = raw.get("rotated")
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise LedgerError(f"{shown}:{_value_line(raw, 'rotated')}: {where}rotated must be a date YYYY-MM-DD")
+
+
+def _text(raw: Any, key: str, shown: str, where: str) -> str | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, str):
+        raise LedgerError(f"{shown}:{_value_line(raw, key)}: {where}{key} must be a string")
+    return value
+
+
+def _days(raw: Any, key: str, shown: str, where: str, zero: bool = False) -> int | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < (0 if zero else 1):
+        least = "0" if zero else "1"
+        raise LedgerError(f"{shown}:{_value_line(raw, key)}: {where}{key} must be a whole number >= {least}")
+    return int(value)
+
+
+def record_rotation(path: Path, shown: str, name: str, when: date, defaults: tuple[int, int]) -> bool:
+    """Set `name`'s rotated date to `when`, keeping comments and order; True when the ledger was created.
+
+    A missing ledger is created with a header and `defaults` (max_age_days, warn_days).
+    """
+    if not _NAME.match(name):
+        raise LedgerError(f"{name!r} is not a key name")
+    load_ledger(path, shown)  # a malformed ledger is reported, never overwritten
+    created = not path.exists()
+    text = "" if created else path.read_text(encoding="utf-8")
+    if created:
+        text = f"{HEADER}max_age_days: {defaults[0]}\nwarn_days: {defaults[1]}\nkeys: {{}}\n"
+    doc = _parse(text, shown)
+    if doc is None:
+        doc = _parse("keys: {}\n", shown)
+    _set_rotated(doc, name, when)
+    out = io.StringIO()
+    _yaml().dump(doc, out)
+    try:
+        path.write_text(out.getvalue(), encoding="utf-8")
+    except OSError as exc:
+        raise LedgerError(f"{shown}: cannot write the rotation ledger: {exc.strerror or exc}") from None
+    return created
+
+
+def _set_rotated(doc: Any, name: str, when: date) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    keys = doc.get("keys")
+    if keys is None or (not keys and keys.fa.flow_style()):
+        keys = CommentedMap()
+        doc["keys"] = keys
+    entry = keys.get(name)
+    if entry is None:
+        keys[name] = CommentedMap([("rotated", when)])
+    else:
+        entry["rotated"] = when

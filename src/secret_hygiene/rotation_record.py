@@ -1,0 +1,65 @@
+"""`rotation record KEY`: note a rotation in the ledger and refresh the local fingerprints (issue 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from secret_hygiene import gitrepo
+from secret_hygiene.config import Config
+from secret_hygiene.errors import SecretHygieneError
+from secret_hygiene.fingerprints import STORE_NAME, Record, load_store, save_store
+from secret_hygiene.ledger import record_rotation
+from secret_hygiene.rotation import SKIP_DIRS, discover, env_files, in_ci, ledger_location
+from secret_hygiene.rules import Rule
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What `record` did: the ledger entry, and the files whose fingerprint was refreshed."""
+
+    ledger: str
+    created: bool
+    files: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+
+def record(
+    repo: Any,
+    root: Path,
+    config: Config,
+    rules: Sequence[Rule],
+    name: str,
+    when: date,
+    *,
+    environ: Mapping[str, str],
+    only_file: str | None = None,
+) -> Recorded:
+    """Record `name` as rotated on `when` in the ledger and, outside CI, in the local fingerprint store.
+
+    `unchanged` lists the files where the value is the same as at the previous record: a rotation
+    that may not have happened.
+    """
+    store = None if in_ci(environ) else load_store(gitrepo.git_path(repo, STORE_NAME))
+    candidates = env_files(gitrepo.worktree_files(repo, SKIP_DIRS), config)
+    keys = [k for k in discover(root, candidates, config, rules, store).keys if k.name == name]
+    keys = [k for k in keys if only_file is None or k.path == only_file]
+    if only_file is not None and not keys:
+        raise SecretHygieneError(f"{name} is not set in {only_file} (or that is not an env file)")
+    path, shown = ledger_location(root, config)
+    defaults = (config.rotation.max_age_days, config.rotation.warn_days)
+    created = record_rotation(path, shown, name, when, defaults)
+    unchanged: list[str] = []
+    if store is not None:
+        for key in keys:
+            if key.digest is None:
+                continue
+            previous = store.records.get((key.path, key.name))
+            if previous is not None and previous.digest == key.digest:
+                unchanged.append(key.path)
+            store = store.with_record(key.path, key.name, Record(key.digest, when.isoformat()))
+        save_store(store)
+    return Recorded(shown, created, tuple(k.path for k in keys), tuple(unchanged))
