@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import string
 import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from secret_hygiene.config import Config
 from secret_hygiene.envfiles import kind
@@ -306,3 +309,12 @@ def test_append_creates_a_missing_file_and_refuses_symlinks(tmp_path: Path) -> N
     link.symlink_to(path)
     with pytest.raises(SecretHygieneError, match="symbolic link"):
         append(link, [".envrc"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=string.ascii_letters + string.digits, min_size=24, max_size=64))
+def test_a_planted_value_is_reported_once_and_never_shown(engine: Engine, value: str) -> None:
+    assume(not non_secret(value))
+    got = findings(".env.example", f"PORT=1\nAPP_SECRET={value}\n".encode(), engine)
+    assert [f.line for f in got] == [2]
+    assert value not in repr(got) and value[4:] not in (got[0].secret or "")
