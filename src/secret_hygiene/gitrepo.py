@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from secret_hygiene.errors import GitError, NotAGitRepo
 
@@ -63,6 +68,122 @@ def ls_files(repo: Any, paths: list[str], untracked: bool = False) -> list[str]:
     args = ["ls-files", "-z", "--others", "--exclude-standard"] if untracked else ["ls-files", "-z"]
     out = run_bytes(repo, *args, "--", *paths)
     return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+
+# Read-only helpers for history and staged scans (issue 4). They never write the index or refs:
+# GIT_OPTIONAL_LOCKS=0 keeps git from refreshing the index as a side effect.
+_QUIET_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
+
+
+def _cwd(repo: Any) -> str:
+    return str(repo.working_tree_dir or repo.git_dir)
+
+
+def _command(args: Sequence[str], config: Sequence[str]) -> list[str]:
+    return ["git", *(x for c in config for x in ("-c", c)), *args]
+
+
+def _failure(args: Sequence[str], stderr: bytes) -> GitError:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return GitError(f"git {args[0]} failed: {lines[-1] if lines else 'no message'}")
+
+
+@contextmanager
+def stream(repo: Any, *args: str, config: Sequence[str] = ()) -> Iterator[IO[bytes]]:
+    """Run git and hand its stdout over as a pipe, for output too big to hold; failures become GitError.
+
+    The caller reads the pipe to its end; leaving early by an exception stops git.
+    """
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            _command(args, config), cwd=_cwd(repo), stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=err, bufsize=1 << 20, env={**os.environ, **_QUIET_ENV},
+        )  # fmt: skip
+        assert proc.stdout is not None
+        try:
+            yield proc.stdout
+        except BaseException:
+            proc.kill()
+            raise
+        finally:
+            proc.stdout.close()
+            code = proc.wait()
+        if code != 0:
+            err.seek(0)
+            raise _failure(args, err.read())
+
+
+def pipe(repo: Any, *args: str, data: bytes = b"", config: Sequence[str] = ()) -> bytes:
+    """Run git with `data` on stdin and return its stdout; failures become GitError."""
+    proc = subprocess.run(
+        _command(args, config), cwd=_cwd(repo), input=data, capture_output=True,
+        env={**os.environ, **_QUIET_ENV}, check=False,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        raise _failure(args, proc.stderr)
+    return proc.stdout
+
+
+def version(repo: Any) -> tuple[int, ...]:
+    """The git version as a tuple of ints, e.g. (2, 39, 5)."""
+    return tuple(int(p) for p in repo.git.version_info if isinstance(p, int))
+
+
+def resolves(repo: Any, rev: str) -> bool:
+    """True when `rev` names a commit in this repository."""
+    try:
+        pipe(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    except GitError:
+        return False
+    return True
+
+
+def has_refs(repo: Any) -> bool:
+    """True when the repository has at least one ref (an empty repository has none)."""
+    return bool(pipe(repo, "for-each-ref", "--count=1").strip())
+
+
+def commit_count(repo: Any, revs: Sequence[str]) -> int:
+    """How many commits `git rev-list revs` walks."""
+    return int(pipe(repo, "rev-list", "--count", *revs, "--").strip() or 0)
+
+
+def staged_entries(repo: Any, pathspecs: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(mode, blob sha, path) of each file added, modified or retyped in the index against HEAD."""
+    out = pipe(
+        repo, "diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames",
+        "--diff-filter=AMT", "--ignore-submodules=none", "--", *pathspecs,
+    )  # fmt: skip
+    fields = out.split(b"\0")
+    entries = []
+    for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+        parts = meta.decode("ascii").split()
+        if len(parts) == 5:
+            entries.append((parts[1], parts[3], path.decode("utf-8", "surrogateescape")))
+    return entries
+
+
+def blob_sizes(repo: Any, shas: Sequence[str]) -> dict[str, int]:
+    """Size in bytes of each blob."""
+    out = pipe(repo, "cat-file", "--batch-check", data="".join(f"{s}\n" for s in shas).encode())
+    sizes = {}
+    for line in out.decode("ascii").splitlines():
+        sha, kind, size = line.split()
+        if kind == "blob":
+            sizes[sha] = int(size)
+    return sizes
+
+
+def read_blobs(repo: Any, shas: Sequence[str]) -> dict[str, bytes]:
+    """The bytes of each blob, in one `git cat-file --batch`."""
+    out = pipe(repo, "cat-file", "--batch", data="".join(f"{s}\n" for s in shas).encode())
+    blobs, pos = {}, 0
+    while pos < len(out):
+        end = out.index(b"\n", pos)
+        sha, _, size = out[pos:end].decode("ascii").split()
+        blobs[sha] = out[end + 1 : end + 1 + int(size)]
+        pos = end + 1 + int(size) + 1
+    return blobs
 
 
 # --- env-file helpers (issue 5) ---

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 import pathspec
@@ -33,6 +33,23 @@ def exclusion(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec | None:
     """A gitignore-syntax matcher for config `exclude`, or None when there are none."""
     patterns = list(patterns)
     return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+
+
+GENERATED_REASON = "generated file (lockfile, minified or source map)"
+
+
+def verdict(exclude: Iterable[str], scan_generated: bool) -> Callable[[str], str | None]:
+    """A judge of repo paths for git sources: None scans, "" drops (config exclude), text skips."""
+    spec = exclusion(exclude)
+
+    def judge(path: str) -> str | None:
+        if spec is not None and spec.match_file(path):
+            return ""
+        if not scan_generated and generated(path):
+            return GENERATED_REASON
+        return None
+
+    return judge
 
 
 def walk(root: Path) -> list[str]:
@@ -101,6 +118,6 @@ def read_files(
     """Blobs for files under root; generated files are skipped unless asked for."""
     for rel in rels:
         if not scan_generated and generated(rel):
-            yield Skipped(rel, "generated file (lockfile, minified or source map)")
+            yield Skipped(rel, GENERATED_REASON)
         else:
             yield read_file(root, rel, max_size)

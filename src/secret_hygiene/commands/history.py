@@ -1,21 +1,195 @@
-"""`secret-hygiene history`: registered now, built by its own issue."""
+"""`secret-hygiene history`: every added line in a range of commits, each secret once (issue 4)."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
 
+from secret_hygiene import gitrepo
+from secret_hygiene import history as patches
+from secret_hygiene.commands.common import load_project, project_rules
 from secret_hygiene.context import Context
-from secret_hygiene.errors import SecretHygieneError
-from secret_hygiene.model import Report
+from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
+from secret_hygiene.model import Blob, Finding, Report, Skipped
+from secret_hygiene.scanner import Engine
+from secret_hygiene.sources import verdict
 
 CHECKING = True
-HELP = "history (being built)"
+HELP = "scan every added line in the history of a git repository (or a range of it) for leaked keys"
+REMERGE_GIT = (2, 36)  # first git with --diff-merges=remerge
+SHALLOW_NOTE = (
+    "shallow clone: history is truncated at the clone depth, older commits were not scanned "
+    "(run `git fetch --unshallow` to scan them)"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No arguments yet."""
+    """history [REPO] [--range A..B | --since REF | --all | --pre-push [REMOTE URL]] [--rules FILE]."""
+    parser.add_argument("repo", nargs="?", type=Path, metavar="REPO", help="repository (default: .)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--range", metavar="A..B", help="only the commits in this git revision range")
+    which.add_argument("--since", metavar="REF", help="only the commits after REF (REF..HEAD)")
+    which.add_argument("--all", action="store_true", help="the commits of every ref, not only HEAD")
+    which.add_argument("--pre-push", nargs="*", metavar="REMOTE", dest="pre_push",
+                       help="pre-push hook mode: scan the commits being pushed (refs read from stdin; "
+                            "REMOTE and URL, as git passes them to the hook, are ignored)")  # fmt: skip
+    parser.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE",
+                        help="an extra rule pack (file or directory); repeatable")  # fmt: skip
 
 
-def run(args: argparse.Namespace, ctx: Context) -> Report | int:
-    """Refuses clearly until the command is built."""
-    raise SecretHygieneError("'history' is not available in this build")
+def run(args: argparse.Namespace, ctx: Context) -> Report:
+    """Pick the commits, stream their patches through the engine, keep each secret's oldest finding."""
+    start = ctx.cwd / args.repo if args.repo is not None else ctx.cwd
+    repo = _open(start)
+    project = load_project(args, ctx, start)
+    notes: list[str] = []
+    revs = _revisions(args, ctx, repo, notes)
+    if revs is None:
+        return Report(checks=("leak",), notes=tuple(notes))
+    if gitrepo.is_shallow(repo):
+        notes.append(SHALLOW_NOTE)
+    merges = gitrepo.version(repo) >= REMERGE_GIT
+    if not merges:
+        notes.append("git older than 2.36: changes made in merge commits themselves were not scanned")
+    scan = Walk(Engine(project_rules(project, [ctx.cwd / p for p in args.rules])))
+    config = project.config
+    judge = verdict(config.exclude, config.scan_generated)
+    with (
+        _progress(ctx.stderr, repo, revs) as bar,
+        gitrepo.stream(repo, *patches.log_args(revs, merges), config=patches.PATCH_CONFIG) as out,
+    ):
+        scan.feed(patches.parse(out, config.max_file_size, judge), bar)
+    return scan.report(notes)
+
+
+def _open(start: Path) -> Any:
+    if not start.exists():
+        raise SecretHygieneError(f"{start}: no such file or directory")
+    try:
+        return gitrepo.open_repo(start)
+    except NotAGitRepo:
+        raise NotAGitRepo(f"{start}: not a git repository (history reads commits; run it in one)") from None
+
+
+@dataclass
+class Walk:
+    """Findings of a newest-first walk; a secret seen again in an older commit moves there."""
+
+    engine: Engine
+    oldest: dict[str, Finding] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+    scanned: int = 0
+
+    def feed(self, items: Iterable[patches.CommitStart | Blob | Skipped], bar: Any) -> None:
+        """Scan every Blob; tick the progress bar at each commit."""
+        for item in items:
+            if isinstance(item, Blob):
+                self.scanned += 1
+                for result in self.engine.scan_blob(item):
+                    self._keep(result)
+            elif isinstance(item, Skipped):
+                self.skipped.append(item)
+            elif bar is not None:
+                bar.update(1)
+
+    def _keep(self, result: Finding | Skipped) -> None:
+        if isinstance(result, Skipped):
+            self.skipped.append(result)
+            return
+        seen = self.oldest.get(result.fingerprint)
+        # Same commit: keep the first file; an older commit (seen later in the walk) wins.
+        if seen is None or seen.commit != result.commit:
+            self.oldest[result.fingerprint] = result
+
+    def report(self, notes: list[str]) -> Report:
+        """The findings (one per secret), skips and notes."""
+        findings = sorted(self.oldest.values(), key=lambda f: (f.path, f.line or 0, f.column or 0))
+        return Report(tuple(findings), tuple(self.skipped), tuple(notes), ("leak",), scanned=self.scanned)
+
+
+def _revisions(args: argparse.Namespace, ctx: Context, repo: Any, notes: list[str]) -> list[str] | None:
+    """The `git log` revisions to walk, or None (with a note) when there is nothing to walk."""
+    if args.pre_push is not None:
+        if len(args.pre_push) > 2:
+            raise SecretHygieneError("history: --pre-push takes at most REMOTE and URL (see --help)")
+        revs = pre_push_revisions(repo, ctx.stdin)
+        if revs is None:
+            notes.append("pre-push: no commits to scan (nothing pushed, or only deletions)")
+        return revs
+    if args.all:
+        if not gitrepo.has_refs(repo):
+            notes.append("empty repository: no commits to scan")
+            return None
+        return ["--all"]
+    if not gitrepo.resolves(repo, "HEAD"):
+        notes.append("empty repository: no commits to scan")
+        return None
+    if args.range is not None:
+        return [_rev(args.range, "--range")]
+    if args.since is not None:
+        return ["HEAD", "^" + _rev(args.since, "--since")]
+    return ["HEAD"]
+
+
+def _rev(text: str, flag: str) -> str:
+    if not text or text.startswith("-"):
+        raise SecretHygieneError(f"history: {flag} wants a git revision, got {text!r}")
+    return text
+
+
+def pre_push_revisions(repo: Any, stdin: TextIO) -> list[str] | None:
+    """Revisions for the refs a pre-push hook receives (`<local ref> <local sha> <remote ref> <remote sha>`).
+
+    An update scans remote..local; a new branch (or a remote commit we do not have) scans the
+    commits on no remote-tracking ref; a delete scans nothing. None when nothing is pushed.
+    """
+    include: list[str] = []
+    exclude: list[str] = []
+    new_branch = False
+    for local, remote in _push_lines(stdin):
+        if _zero(local):
+            continue
+        include.append(local)
+        if _zero(remote) or not gitrepo.resolves(repo, remote):
+            new_branch = True
+        else:
+            exclude.append("^" + remote)
+    if not include:
+        return None
+    return include + exclude + (["--not", "--remotes"] if new_branch else [])
+
+
+def _push_lines(stdin: TextIO) -> Iterator[tuple[str, str]]:
+    for raw in stdin:
+        fields = raw.split()
+        if not fields:
+            continue
+        if len(fields) != 4 or not all(_sha(f) for f in (fields[1], fields[3])):
+            raise SecretHygieneError(
+                "history --pre-push: expected '<local ref> <local sha> <remote ref> <remote sha>' "
+                f"lines on stdin (as git gives a pre-push hook), got {raw.strip()[:120]!r}"
+            )
+        yield fields[1], fields[3]
+
+
+def _sha(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text.lower())
+
+
+def _zero(sha: str) -> bool:
+    return not sha.strip("0")
+
+
+def _progress(stderr: TextIO, repo: Any, revs: list[str]) -> Any:
+    """A tqdm bar over the commits on stderr when it is a terminal; nothing otherwise."""
+    isatty = getattr(stderr, "isatty", None)
+    if not (isatty and isatty()):
+        return nullcontext(None)
+    from tqdm import tqdm  # only a terminal run pays for the import and the count
+
+    total = gitrepo.commit_count(repo, revs)
+    return tqdm(total=total, unit="commit", file=stderr, leave=False, desc="history")

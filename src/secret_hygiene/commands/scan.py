@@ -8,9 +8,13 @@ from pathlib import Path
 from secret_hygiene import gitrepo
 from secret_hygiene.commands.common import Project, load_project, project_rules, split
 from secret_hygiene.context import Context
+from secret_hygiene.errors import NotAGitRepo
 from secret_hygiene.filescan import scan_files
-from secret_hygiene.model import Report
-from secret_hygiene.sources import exclusion, walk
+from secret_hygiene.model import Finding, Report, Skipped
+from secret_hygiene.rules import Rule
+from secret_hygiene.scanner import Engine
+from secret_hygiene.sources import exclusion, verdict, walk
+from secret_hygiene.staged import staged_blobs
 
 CHECKING = True
 HELP = "scan files for leaked keys (tracked files of a git repository by default)"
@@ -24,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--all-files", action="store_true", help="also scan untracked, not-ignored files")
     mode.add_argument("--no-git", action="store_true", help="walk a plain directory, honouring .gitignore")
+    mode.add_argument("--staged", action="store_true",
+                      help="scan what the index adds for the next commit, not the work tree")  # fmt: skip
     parser.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE",
                         help="an extra rule pack (file or directory); repeatable")  # fmt: skip
     parser.add_argument(
@@ -36,6 +42,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     paths: list[Path] = args.paths or [Path(".")]
     project = load_project(args, ctx, paths[0], no_git=args.no_git)
     rules = project_rules(project, [ctx.cwd / p for p in args.rules])
+    if args.staged:
+        return _scan_staged(project, rules, [ctx.cwd / p for p in paths])
     rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files)
     config = project.config
     results = list(
@@ -43,6 +51,28 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     )
     findings, skipped = split(results)
     return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=len(rels) - len(skipped))
+
+
+def _scan_staged(project: Project, rules: list[Rule], paths: list[Path]) -> Report:
+    """The index against HEAD: whole staged blobs, reports limited to the added lines (issue 4)."""
+    if not project.in_git:
+        raise NotAGitRepo(f"{project.root}: not a git repository (--staged scans the git index)")
+    repo = gitrepo.open_repo(project.root)
+    rels = [_relative(project.root, p) for p in paths]
+    pathspecs = [f":(literal){r}" for r in rels if r]
+    config = project.config
+    judge = verdict(config.exclude, config.scan_generated)
+    engine = Engine(rules)
+    results: list[Finding | Skipped] = []
+    scanned = 0
+    for blob in staged_blobs(repo, pathspecs, config.max_file_size, judge):
+        if isinstance(blob, Skipped):
+            results.append(blob)
+        else:
+            scanned += 1
+            results.extend(engine.scan_blob(blob))
+    findings, skipped = split(results)
+    return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=scanned)
 
 
 def select_files(project: Project, paths: list[Path], all_files: bool) -> list[str]:
