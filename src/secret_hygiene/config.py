@@ -46,6 +46,7 @@ class Config:
     """Everything a project can configure; defaults when there is no config."""
 
     rules: tuple[str, ...] = ()
+    builtin_rules: bool = True
     disable: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
@@ -60,7 +61,7 @@ class Config:
 
 
 _TOP = {
-    "rules", "disable", "exclude", "max-file-size", "scan-generated",
+    "rules", "builtin-rules", "disable", "exclude", "max-file-size", "scan-generated",
     "with-detect-secrets", "baseline", "env", "rotation",
 }  # fmt: skip
 _ENV = {"env-files", "templates"}
@@ -126,6 +127,7 @@ def parse_config(raw: Any, source: str, base_dir: Path) -> Config:
     )
     return Config(
         rules=_list(top, "rules", source, ""),
+        builtin_rules=_bool(top, "builtin-rules", source, default=True),
         disable=_list(top, "disable", source, ""),
         exclude=_list(top, "exclude", source, ""),
         max_file_size=_size(top.get("max-file-size", DEFAULT_MAX_FILE_SIZE), source),
@@ -167,8 +169,8 @@ def _str(table: dict[str, Any], key: str, source: str, prefix: str) -> str | Non
     return value
 
 
-def _bool(table: dict[str, Any], key: str, source: str) -> bool:
-    value = table.get(key, False)
+def _bool(table: dict[str, Any], key: str, source: str, default: bool = False) -> bool:
+    value = table.get(key, default)
     if not isinstance(value, bool):
         raise ConfigError(f"{source}: {key} must be true or false")
     return value

@@ -1,14 +1,27 @@
-"""Which rules are worth running on a blob: one multi-literal pass over its bytes.
+"""Which rules are worth running on a blob, and where: one hyperscan pass over its bytes.
 
-Hyperscan compiles every rule keyword into one database and reports each
-keyword at most once per blob, so the cost is one pass at memory speed however
-many rules there are (issue 2, speed). Where hyperscan is not installable the
-same answer comes from lowering the bytes and searching each keyword.
+Python's `re` runs at a few MB/s on patterns without a literal prefix, so it
+must only see the places where a match is possible (issue 2, speed). One
+hyperscan database holds, for every rule, its keywords (literal, caseless)
+and a relaxed copy of its regex compiled in prefilter mode (a superset:
+lookarounds dropped, long counted repeats opened up). A rule runs on a blob
+only when both a keyword and its relaxed regex occur; rules with a short
+maximum match width run only in windows around the relaxed matches' ends.
+The compiled database is cached on disk, keyed on its patterns, because
+compiling several hundred rules takes seconds and a pre-commit hook has less.
+Without hyperscan (no wheel for the platform) keywords are searched in
+Python and every candidate rule runs over the whole blob: slower, same answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import importlib
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -20,51 +33,165 @@ try:  # hyperscan wheels exist for x86_64 and aarch64 Linux/macOS only.
 except ImportError:  # pragma: no cover - exercised only where no wheel exists
     hyperscan = None
 
+try:  # the regex parser that computes a pattern's width; typeshed has no stub for it
+    _sre_parse: Any = importlib.import_module("re._parser")  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    _sre_parse = importlib.import_module("sre_parse")
+
+WINDOWED_MAX_WIDTH = 2048  # rules whose matches are at most this long run in windows
+_KEYWORD_BASE = 1 << 20  # hyperscan ids at or above this are keywords
+_REPEAT = re.compile(rb"(?<!\\)\{(\d+),(\d*)\}")
+Windows = list[tuple[int, int]] | None  # None: the whole blob
+
+
+def relax(pattern: bytes) -> bytes:
+    """A superset of `pattern` that hyperscan compiles quickly: long counted repeats opened up."""
+
+    def opened(m: re.Match[bytes]) -> bytes:
+        low, high = int(m.group(1)), m.group(2)
+        if high and int(high) <= 16:
+            return m.group(0)
+        return b"{%d,}" % min(low, 64) if low else b"*"
+
+    return _REPEAT.sub(opened, pattern)
+
+
+def max_width(rule: Rule) -> int | None:
+    """The longest match the rule's regex can make, or None when unbounded or unknown."""
+    try:
+        width = int(_sre_parse.parse(rule.pattern.pattern, rule.pattern.flags).getwidth()[1])
+    except Exception:  # a pattern sre compiled always parses; be safe anyway
+        return None
+    return width if width < _sre_parse.MAXREPEAT else None
+
 
 class Prefilter:
-    """Maps the keywords present in a blob to the indices of the rules to run."""
+    """Maps a blob to the rules to run on it and the windows to run them in."""
 
-    def __init__(self, rules: Sequence[Rule], use_hyperscan: bool = True) -> None:
-        self.keywords = sorted({kw for rule in rules for kw in rule.keywords})
+    def __init__(
+        self, rules: Sequence[Rule], use_hyperscan: bool = True, cache_dir: Path | None = None
+    ) -> None:
+        self.rules = list(rules)
+        self.keywords = sorted({kw for rule in self.rules for kw in rule.keywords})
         index = {kw: i for i, kw in enumerate(self.keywords)}
         self.rules_of: list[list[int]] = [[] for _ in self.keywords]
-        for ri, rule in enumerate(rules):
+        for ri, rule in enumerate(self.rules):
             for kw in set(rule.keywords):
                 self.rules_of[index[kw]].append(ri)
-        self._db: Any = None
-        if use_hyperscan and hyperscan is not None and self.keywords:
-            self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            flag = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH
-            self._db.compile(
-                expressions=[kw.encode("utf-8") for kw in self.keywords],
-                ids=list(range(len(self.keywords))),
-                flags=[flag] * len(self.keywords),
-                literal=True,
-            )
+        widths = [max_width(r) for r in self.rules]
+        self.width = [w if w is not None and w <= WINDOWED_MAX_WIDTH else None for w in widths]
         self._encoded = [kw.encode("utf-8") for kw in self.keywords]
+        self._db: Any = None
+        self._regex_filtered: set[int] = set()
+        if use_hyperscan and hyperscan is not None and self.rules:
+            self._db, self._regex_filtered = _database(self.rules, self.keywords, self.width, cache_dir)
 
     @property
     def accelerated(self) -> bool:
         """True when hyperscan does the pass."""
         return self._db is not None
 
-    def keyword_hits(self, data: bytes) -> list[int]:
-        """Indices of the keywords that occur in `data`, case-insensitively."""
+    def candidates(self, data: bytes) -> dict[int, Windows]:
+        """Rule index -> where to run it (sorted, merged windows, or None for the whole blob)."""
         if self._db is None:
             lowered = data.lower()
-            return [i for i, kw in enumerate(self._encoded) if kw in lowered]
-        hits: list[int] = []
-        self._db.scan(data, match_event_handler=_collect, context=hits)
-        return hits
+            keyword_hits = [i for i, kw in enumerate(self._encoded) if kw in lowered]
+            return {ri: None for k in keyword_hits for ri in self.rules_of[k]}
+        events: list[tuple[int, int]] = []
+        self._db.scan(data, match_event_handler=_collect, context=events)
+        keyed: set[int] = set()
+        ends: dict[int, list[int]] = {}
+        for ident, end in events:
+            if ident >= _KEYWORD_BASE:
+                keyed.update(self.rules_of[ident - _KEYWORD_BASE])
+            else:
+                ends.setdefault(ident, []).append(end)
+        out: dict[int, Windows] = {}
+        for ri in sorted(keyed):
+            if ri not in self._regex_filtered:
+                out[ri] = None
+            elif ri in ends:
+                width = self.width[ri]
+                out[ri] = None if width is None else _windows(data, ends[ri], width)
+        return out
 
-    def candidates(self, data: bytes) -> list[int]:
-        """Sorted indices of the rules whose keywords occur in `data`."""
-        found: set[int] = set()
-        for k in self.keyword_hits(data):
-            found.update(self.rules_of[k])
-        return sorted(found)
+
+def _collect(ident: int, start: int, end: int, flags: int, events: object) -> None:
+    assert isinstance(events, list)
+    events.append((ident, end))
 
 
-def _collect(kw_id: int, start: int, end: int, flags: int, hits: object) -> None:
-    assert isinstance(hits, list)
-    hits.append(kw_id)
+def _windows(data: bytes, ends: list[int], width: int) -> list[tuple[int, int]]:
+    """Whole lines around each possible match end, merged; starts include the newline before."""
+    merged: list[tuple[int, int]] = []
+    for end in sorted(set(ends)):
+        start = max(0, data.rfind(b"\n", 0, max(0, end - width)))
+        stop = data.find(b"\n", end)
+        stop = len(data) if stop < 0 else stop
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def _database(
+    rules: Sequence[Rule], keywords: Sequence[str], width: Sequence[int | None], cache_dir: Path | None
+) -> tuple[Any, set[int]]:
+    """Compile (or load from the cache) the database; returns it and the rules it regex-filters."""
+    assert hyperscan is not None
+    hs = hyperscan
+    single = hs.HS_FLAG_SINGLEMATCH
+    exprs: dict[int, tuple[bytes, int]] = {}
+    for ri, rule in enumerate(rules):
+        flags = hs.HS_FLAG_PREFILTER | (0 if width[ri] is not None else single)
+        exprs[ri] = (relax(rule.pattern.pattern), flags)
+    for ki, kw in enumerate(keywords):
+        exprs[_KEYWORD_BASE + ki] = (re.escape(kw).encode("utf-8"), hs.HS_FLAG_CASELESS | single)
+    while True:
+        try:
+            return _load_or_compile(exprs, cache_dir), {i for i in exprs if i < _KEYWORD_BASE}
+        except hs.error as exc:
+            bad = _failing_index(str(exc), list(exprs))
+            if bad is None or bad >= _KEYWORD_BASE:
+                raise
+            del exprs[bad]  # this rule runs wherever its keywords occur instead
+
+
+def _failing_index(message: str, ids: list[int]) -> int | None:
+    m = re.search(r"index (\d+)", message)
+    return ids[int(m.group(1))] if m and int(m.group(1)) < len(ids) else None
+
+
+def _load_or_compile(exprs: Mapping[int, tuple[bytes, int]], cache_dir: Path | None) -> Any:
+    assert hyperscan is not None
+    ids = list(exprs)
+    digest = hashlib.sha256(repr((hyperscan.__version__, sorted(exprs.items()))).encode()).hexdigest()[:32]
+    cache = (cache_dir or _default_cache_dir()) / f"hs-{digest}.db"
+    try:
+        db = hyperscan.loadb(cache.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        db.scratch = hyperscan.Scratch(db)  # a loaded database comes without scratch space
+        return db
+    except (OSError, hyperscan.error):
+        pass
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=[exprs[i][0] for i in ids], ids=ids, flags=[exprs[i][1] for i in ids])
+    _store(cache, hyperscan.dumpb(db))
+    return db
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "secret-hygiene"
+
+
+def _store(cache: Path, blob: bytes) -> None:
+    """Write the cache atomically; a read-only or missing home only costs speed."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".hs-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, cache)
+    except OSError:
+        pass

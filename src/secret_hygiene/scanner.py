@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from secret_hygiene.model import Blob, Finding, Skipped
 from secret_hygiene.noise import is_placeholder, shannon_entropy
-from secret_hygiene.prefilter import Prefilter
+from secret_hygiene.prefilter import Prefilter, Windows
 from secret_hygiene.rules import SEVERITIES, Rule
 from secret_hygiene.suppress import line_allowed
 
@@ -41,15 +41,17 @@ class Engine:
         if b"\0" in data[:BINARY_SNIFF]:
             yield Skipped(blob.path, "binary", blob.commit)
             return
-        hits = [h for ri in self.prefilter.candidates(data) for h in self._matches(ri, data)]
+        candidates = self.prefilter.candidates(data)
+        hits = [h for ri, windows in candidates.items() for h in self._matches(ri, data, windows)]
         for hit in self._claim(hits):
             finding = self._finding(blob, hit)
             if finding is not None:
                 yield finding
 
-    def _matches(self, ri: int, data: bytes) -> Iterator[_Hit]:
+    def _matches(self, ri: int, data: bytes, windows: Windows) -> Iterator[_Hit]:
         rule = self.rules[ri]
-        for m in rule.pattern.finditer(data):
+        spans = windows if windows is not None else [(0, len(data))]
+        for m in (m for start, stop in spans for m in rule.pattern.finditer(data, start, stop)):
             group = _secret_group(m)
             secret = m.group(group).decode("utf-8", "replace") if m.group(group) else ""
             accepted = self._accept(rule, secret)

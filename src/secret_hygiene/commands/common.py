@@ -57,7 +57,7 @@ def project_rules(project: Project, extra: list[Path] | None = None) -> list[Rul
     """Built-in rules plus the config's extra packs, less the disabled ids."""
     config = project.config
     paths = [config.base_dir / p for p in config.rules] + list(extra or [])
-    return load_rules(extra=paths, disabled=config.disable)
+    return load_rules(extra=paths, disabled=config.disable, builtin=config.builtin_rules)
 
 
 def split(results: list[Finding | Skipped]) -> tuple[list[Finding], list[Skipped]]:
