@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     which.add_argument("--since", metavar="REF", help="only the commits after REF (REF..HEAD)")
     which.add_argument("--all", action="store_true", help="the commits of every ref, not only HEAD")
     which.add_argument("--pre-push", nargs="*", metavar="REMOTE", dest="pre_push",
-                       help="pre-push hook mode: scan the commits being pushed (refs read from stdin; "
-                            "REMOTE and URL, as git passes them to the hook, are ignored)")  # fmt: skip
+                       help="pre-push hook mode: scan the commits being pushed (refs read from stdin, "
+                            "else from pre-commit's PRE_COMMIT_FROM_REF/TO_REF, else HEAD's "
+                            "unpushed commits; REMOTE and URL, as git passes them, are ignored)")  # fmt: skip
     parser.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE",
                         help="an extra rule pack (file or directory); repeatable")  # fmt: skip
 
@@ -116,10 +117,7 @@ def _revisions(args: argparse.Namespace, ctx: Context, repo: Any, notes: list[st
     if args.pre_push is not None:
         if len(args.pre_push) > 2:
             raise SecretHygieneError("history: --pre-push takes at most REMOTE and URL (see --help)")
-        revs = pre_push_revisions(repo, ctx.stdin)
-        if revs is None:
-            notes.append("pre-push: no commits to scan (nothing pushed, or only deletions)")
-        return revs
+        return _pre_push(args.pre_push, ctx, repo, notes)
     if args.all:
         if not gitrepo.has_refs(repo):
             notes.append("empty repository: no commits to scan")
@@ -141,7 +139,7 @@ def _rev(text: str, flag: str) -> str:
     return text
 
 
-def pre_push_revisions(repo: Any, stdin: TextIO) -> list[str] | None:
+def pre_push_revisions(repo: Any, stdin: Iterable[str]) -> list[str] | None:
     """Revisions for the refs a pre-push hook receives (`<local ref> <local sha> <remote ref> <remote sha>`).
 
     An update scans remote..local; a new branch (or a remote commit we do not have) scans the
@@ -163,7 +161,55 @@ def pre_push_revisions(repo: Any, stdin: TextIO) -> list[str] | None:
     return include + exclude + (["--not", "--remotes"] if new_branch else [])
 
 
-def _push_lines(stdin: TextIO) -> Iterator[tuple[str, str]]:
+def _pre_push(hook_args: list[str], ctx: Context, repo: Any, notes: list[str]) -> list[str] | None:
+    """Refs from stdin (a git hook); else pre-commit's environment; else HEAD's unpushed commits.
+
+    pre-commit reads git's stdin itself and hands its hooks an empty one, with the pushed range in
+    PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF instead (issue 7).
+    """
+    lines = [] if _isatty(ctx.stdin) else [line for line in ctx.stdin if line.strip()]
+    if lines or hook_args:  # git ran us as its pre-push hook: its stdin is the whole truth
+        revs = pre_push_revisions(repo, lines)
+        if revs is None:
+            notes.append("pre-push: no commits to scan (nothing pushed, or only deletions)")
+        return revs
+    revs = precommit_revisions(ctx.environ)
+    if revs is not None:
+        return revs
+    if not gitrepo.resolves(repo, "HEAD"):
+        notes.append("empty repository: no commits to scan")
+        return None
+    notes.append("pre-push: no refs on stdin or from pre-commit; scanned HEAD's commits on no remote")
+    return ["HEAD", "--not", "--remotes"]
+
+
+def precommit_revisions(environ: Mapping[str, str]) -> list[str] | None:
+    """The pushed range pre-commit exports to pre-push hooks, or None when it exports none.
+
+    pre-commit sets FROM/TO for an update; for a branch whose history reaches a root commit it sets
+    only the local branch and remote name, and the hook scans what that remote does not have.
+    """
+    start, end = environ.get("PRE_COMMIT_FROM_REF", ""), environ.get("PRE_COMMIT_TO_REF", "")
+    if start and end:
+        return [_env_rev(end, "PRE_COMMIT_TO_REF"), "^" + _env_rev(start, "PRE_COMMIT_FROM_REF")]
+    branch, remote = environ.get("PRE_COMMIT_LOCAL_BRANCH", ""), environ.get("PRE_COMMIT_REMOTE_NAME", "")
+    if branch and remote:
+        return [_env_rev(branch, "PRE_COMMIT_LOCAL_BRANCH"), "--not", f"--remotes={remote}"]
+    return None
+
+
+def _env_rev(value: str, name: str) -> str:
+    if value.startswith("-") or any(c.isspace() for c in value):
+        raise SecretHygieneError(f"history --pre-push: {name}={value[:80]!r} is not a git revision")
+    return value
+
+
+def _isatty(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _push_lines(stdin: Iterable[str]) -> Iterator[tuple[str, str]]:
     for raw in stdin:
         fields = raw.split()
         if not fields:
