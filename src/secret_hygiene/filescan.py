@@ -26,12 +26,13 @@ def scan_files(
     max_size: int,
     scan_generated: bool = False,
     jobs: int | None = None,
+    engine: Engine | None = None,
 ) -> Iterator[Finding | Skipped]:
-    """Findings and skips for the files `rels` under `root`."""
+    """Findings and skips for the files `rels` under `root`; `engine`, if given, is built from `rules`."""
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     chunks = _chunks(root, rels) if jobs > 1 else []
     if len(chunks) < 2:
-        engine = Engine(rules)
+        engine = engine or Engine(rules)
         for blob in read_files(root, rels, max_size, scan_generated):
             yield from (engine.scan_blob(blob) if not isinstance(blob, Skipped) else [blob])
         return

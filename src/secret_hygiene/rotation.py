@@ -124,9 +124,11 @@ def ledger_location(root: Path, config: Config) -> tuple[Path, str]:
 class _Discovery:
     """Reads env files once; builds the rule engine only when a value needs matching."""
 
-    def __init__(self, root: Path, config: Config, rules: Sequence[Rule], store: Store | None) -> None:
+    def __init__(
+        self, root: Path, config: Config, rules: Sequence[Rule], store: Store | None, engine: Engine | None
+    ) -> None:
         self.root, self.config, self.rules, self.store = root, config, rules, store
-        self.engine: Engine | None = None
+        self.engine: Engine | None = engine
         self.keys: list[EnvKey] = []
         self.notes: list[str] = []
         self.skipped: list[Skipped] = []
@@ -227,9 +229,10 @@ def discover(
     config: Config,
     rules: Sequence[Rule],
     store: Store | None,
+    engine: Engine | None = None,
 ) -> _Discovery:
     """Keys of the given env files and templates (see `env_files`), with digests when `store` is given."""
-    return _Discovery(root, config, rules, store).run(files)
+    return _Discovery(root, config, rules, store, engine).run(files)
 
 
 def _keep(keys: list[EnvKey], only_file: str | None) -> list[EnvKey]:
@@ -269,12 +272,17 @@ def assess(
     now: datetime,
     environ: Mapping[str, str],
     only_file: str | None = None,
+    engine: Engine | None = None,
 ) -> Assessment:
-    """Every key's rotation state on `now`'s UTC date, plus the local fingerprint-store warnings."""
+    """Every key's rotation state on `now`'s UTC date, plus the local fingerprint-store warnings.
+
+    `engine`, when given, is an Engine already built from `rules` (audit shares one between checks).
+    """
     ledger_path, shown = ledger_location(root, config)
     ledger = load_ledger(ledger_path, shown)
     store = None if in_ci(environ) else load_store(gitrepo.git_path(repo, STORE_NAME))
-    found = discover(root, env_files(gitrepo.worktree_files(repo, SKIP_DIRS), config), config, rules, store)
+    files = env_files(gitrepo.worktree_files(repo, SKIP_DIRS), config)
+    found = discover(root, files, config, rules, store, engine)
     keys = _keep(found.keys, only_file)
     today = now.astimezone(timezone.utc).date()
     dates = _GitDates(repo)

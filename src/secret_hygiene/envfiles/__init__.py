@@ -37,7 +37,7 @@ CHECKS = ("env-not-ignored", "env-tracked", "env-example-value", "env-example-mi
 def check(
     root: Path,
     config: Config,
-    rules: Sequence[Rule] | Callable[[], Sequence[Rule]],
+    rules: Sequence[Rule] | Callable[[], Sequence[Rule]] | Engine,
     *,
     history: bool = False,
     verbose: bool = False,
@@ -45,7 +45,8 @@ def check(
     """Every env check on the git repository at `root`, as one Report.
 
     `rules` may be a loader: loading the rule packs is most of the run time, and a repository
-    without templates needs no rules unless `history` is asked for.
+    without templates needs no rules unless `history` is asked for. It may also be an Engine
+    already built (audit shares one between checks).
     """
     repo = gitrepo.open_repo(root)
     layout = discover(repo, config)
@@ -79,9 +80,11 @@ def run_fix(root: Path, config: Config) -> list[str]:
 class _LazyEngine:
     """An Engine built on first use."""
 
-    def __init__(self, rules: Sequence[Rule] | Callable[[], Sequence[Rule]]) -> None:
-        self._rules = rules
-        self._engine: Engine | None = None
+    def __init__(self, rules: Sequence[Rule] | Callable[[], Sequence[Rule]] | Engine) -> None:
+        self._engine: Engine | None = rules if isinstance(rules, Engine) else None
+        self._rules: Sequence[Rule] | Callable[[], Sequence[Rule]] = (
+            () if isinstance(rules, Engine) else rules
+        )
 
     def get(self) -> Engine:
         if self._engine is None:
