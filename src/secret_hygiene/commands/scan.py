@@ -10,10 +10,11 @@ from secret_hygiene.commands.common import Project, load_project, project_rules,
 from secret_hygiene.context import Context
 from secret_hygiene.errors import NotAGitRepo
 from secret_hygiene.filescan import scan_files
-from secret_hygiene.model import Finding, Report, Skipped
+from secret_hygiene.model import Blob, Finding, Report, Skipped
 from secret_hygiene.rules import Rule
 from secret_hygiene.scanner import Engine
-from secret_hygiene.sources import exclusion, verdict, walk
+from secret_hygiene.second_opinion import second_opinion
+from secret_hygiene.sources import exclusion, read_files, verdict, walk
 from secret_hygiene.staged import staged_blobs
 
 CHECKING = True
@@ -35,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count)"
     )
+    parser.add_argument("--with-detect-secrets", action="store_true",
+                        help="also run detect-secrets' plugins as a second opinion (slower; "
+                             "config key with-detect-secrets)")  # fmt: skip
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Report:
@@ -42,18 +46,22 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     paths: list[Path] = args.paths or [Path(".")]
     project = load_project(args, ctx, paths[0], no_git=args.no_git)
     rules = project_rules(project, [ctx.cwd / p for p in args.rules])
+    second = args.with_detect_secrets or project.config.with_detect_secrets
     if args.staged:
-        return _scan_staged(project, rules, [ctx.cwd / p for p in paths])
+        return _scan_staged(project, rules, [ctx.cwd / p for p in paths], second)
     rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files)
     config = project.config
     results = list(
         scan_files(project.root, rels, rules, config.max_file_size, config.scan_generated, args.jobs)
     )
     findings, skipped = split(results)
+    if second:  # issue 3: detect-secrets over the same files; lines we report are not repeated
+        blobs = read_files(project.root, rels, config.max_file_size, config.scan_generated)
+        findings += second_opinion((b for b in blobs if not isinstance(b, Skipped)), findings)
     return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=len(rels) - len(skipped))
 
 
-def _scan_staged(project: Project, rules: list[Rule], paths: list[Path]) -> Report:
+def _scan_staged(project: Project, rules: list[Rule], paths: list[Path], second: bool = False) -> Report:
     """The index against HEAD: whole staged blobs, reports limited to the added lines (issue 4)."""
     if not project.in_git:
         raise NotAGitRepo(f"{project.root}: not a git repository (--staged scans the git index)")
@@ -65,13 +73,16 @@ def _scan_staged(project: Project, rules: list[Rule], paths: list[Path]) -> Repo
     engine = Engine(rules)
     results: list[Finding | Skipped] = []
     scanned = 0
+    blobs: list[Blob] = []  # kept only for the second opinion
     for blob in staged_blobs(repo, pathspecs, config.max_file_size, judge):
         if isinstance(blob, Skipped):
             results.append(blob)
         else:
             scanned += 1
             results.extend(engine.scan_blob(blob))
+            blobs.extend([blob] if second else [])
     findings, skipped = split(results)
+    findings += second_opinion(blobs, findings) if second else []
     return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=scanned)
 
 
