@@ -1,21 +1,59 @@
-"""`secret-hygiene install-hooks`: registered now, built by its own issue."""
+"""`secret-hygiene install-hooks`: plain git hooks for teams without the pre-commit framework (issue 7)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
+from secret_hygiene import gitrepo, installer
 from secret_hygiene.context import Context
-from secret_hygiene.errors import SecretHygieneError
-from secret_hygiene.model import Report
+from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
 
-CHECKING = True
-HELP = "install-hooks (being built)"
+CHECKING = False
+HELP = "install git hooks that refuse commits and pushes adding API keys (honours core.hooksPath)"
+_SAID = {
+    "installed": "installed {path}",
+    "updated": "updated {path}",
+    "unchanged": "already installed at {path}",
+    "replaced": "installed {path}, replacing the hook that was there",
+    "chained": "installed {path}; the hook that was there is kept as {kept} and runs first",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No arguments yet."""
+    """install-hooks [REPO] [--hook NAME ...] [--force | --chain]."""
+    parser.add_argument("repo", nargs="?", type=Path, metavar="REPO", help="repository (default: .)")
+    parser.add_argument("--hook", action="append", choices=installer.HOOKS, dest="hooks", metavar="NAME",
+                        help="pre-commit or pre-push; repeatable (default: both)")  # fmt: skip
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--force", action="store_true", help="replace a hook not installed by secret-hygiene")
+    mode.add_argument(
+        "--chain", action="store_true", help="keep a foreign hook as NAME.local, run before ours"
+    )
 
 
-def run(args: argparse.Namespace, ctx: Context) -> Report | int:
-    """Refuses clearly until the command is built."""
-    raise SecretHygieneError("'install-hooks' is not available in this build")
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    """Install into `git rev-parse --git-path hooks` and say what happened to each hook."""
+    start = ctx.cwd / args.repo if args.repo is not None else ctx.cwd
+    if not start.exists():
+        raise SecretHygieneError(f"{start}: no such file or directory")
+    repo = gitrepo.open_repo(start)
+    if repo.bare:
+        raise NotAGitRepo(f"{start}: a bare repository has no commits to guard; run install-hooks in a clone")
+    hooks_dir = gitrepo.git_path(repo, "hooks")
+    names = list(dict.fromkeys(args.hooks or installer.HOOKS))
+    steps = installer.install(hooks_dir, names, force=args.force, chain=args.chain, python=sys.executable)
+    root = Path(repo.working_tree_dir)
+    for step in steps:
+        kept = step.kept.name if step.kept else ""
+        said = _SAID[step.action].format(path=_shown(step.path, root), kept=kept)
+        ctx.stdout.write(f"{step.hook}: {said}\n")
+    return 0
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
