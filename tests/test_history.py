@@ -294,3 +294,13 @@ def test_parser_reads_quoted_paths_hunks_and_commit_lines() -> None:
     assert blob.line_map == (1, 2, 3) and blob.only_lines == frozenset({2, 3})
     assert items[2] == Skipped("bin", "binary", "a" * 40)
     assert diff_path(b"a/a b/c b/a b/c") == "a b/c"
+
+
+def test_bare_repository_in_a_directory_not_named_dot_git(git_repo: Path, tmp_path: Path) -> None:
+    """GitPython can mistake such a directory for a work tree's .git; git itself is asked instead."""
+    commit(git_repo, {"k.py": f"t = '{github_token(91)}'\n"})
+    bare = tmp_path / "mirror" / "repo"
+    git(tmp_path, "clone", "-q", "--bare", str(git_repo), str(bare))
+    run = run_cli(["history", str(bare), "--format", "json"], tmp_path)
+    assert run.code == 1, run.err
+    assert [f["path"] for f in json.loads(run.out)["findings"]] == ["k.py"]

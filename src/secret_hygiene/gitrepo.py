@@ -44,23 +44,12 @@ def find_root(path: Path) -> Path | None:
 
 def run(repo: Any, *args: str) -> str:
     """Run a git command in `repo` and return its stdout; failures become GitError."""
-    git = _git()
-    try:
-        return str(repo.git.execute(["git", *args], strip_newline_in_stdout=False))
-    except git.GitCommandError as exc:
-        stderr = str(exc.stderr or "").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {stderr[-1] if stderr else exc}") from None
+    return run_bytes(repo, *args).decode("utf-8", "surrogateescape")
 
 
 def run_bytes(repo: Any, *args: str) -> bytes:
     """Run a git command and return raw stdout bytes."""
-    git = _git()
-    try:
-        out = repo.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False)
-    except git.GitCommandError as exc:
-        stderr = str(exc.stderr or "").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {stderr[-1] if stderr else exc}") from None
-    return bytes(out)
+    return pipe(repo, *args)
 
 
 def ls_files(repo: Any, paths: list[str], untracked: bool = False) -> list[str]:
@@ -76,7 +65,12 @@ _QUIET_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
 
 
 def _cwd(repo: Any) -> str:
-    return str(repo.working_tree_dir or repo.git_dir)
+    # GitPython can take a bare repository whose directory is not named *.git for a work
+    # tree's .git and invent a work tree above it; a real work tree holds a .git entry.
+    tree = repo.working_tree_dir
+    if tree and os.path.lexists(os.path.join(tree, ".git")):
+        return str(tree)
+    return str(repo.git_dir)
 
 
 def _command(args: Sequence[str], config: Sequence[str]) -> list[str]:
