@@ -1,0 +1,39 @@
+"""The built wheel carries the rule packs and finds them at run time, away from the checkout."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_wheel_ships_rules_and_loads_them_outside_the_checkout(tmp_path: Path) -> None:
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(ROOT)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr[-2000:]
+    (wheel,) = (tmp_path / "dist").glob("secret_hygiene-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        zf.extractall(tmp_path / "site")
+    packs = sorted(Path(n).name for n in names if n.startswith("secret_hygiene/rules/") and n.endswith(".yaml"))
+    assert packs == sorted(p.name for p in (ROOT / "rules").glob("*.yaml"))
+    probe = (
+        "import secret_hygiene.rules as r; d = r.builtin_rules_dir(); "
+        "print(d); print(len(r.load_rules()))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(tmp_path / 'site')!r}); {probe}"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    where, count = run.stdout.split()
+    assert Path(where) == tmp_path / "site" / "secret_hygiene" / "rules"
+    assert int(count) == sum(p.read_text(encoding="utf-8").count("\n  - id: ") for p in (ROOT / "rules").glob("*.yaml"))
