@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TextIO
 
 from secret_hygiene.model import Report
-from secret_hygiene.reporters.common import by_check, worst_first
+from secret_hygiene.reporters.common import worst_first
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 _RESET = "\033[0m"
@@ -25,6 +25,9 @@ def render_text(report: Report, out: TextIO, *, color: bool, verbose: bool) -> N
             parts.append(f"secret {f.secret}")
         if f.commit:
             parts.append(f"commit {f.commit[:12]}")
+        first = f.detail("introduced")
+        if first:
+            parts.append(f"introduced in {first[:12]}")
         fix = f.detail("fix")
         if fix:
             parts.append(f"fix: {fix}")
@@ -32,6 +35,17 @@ def render_text(report: Report, out: TextIO, *, color: bool, verbose: bool) -> N
     for path, lines in groups.items():
         out.write(f"{path}\n" + "\n".join(lines) + "\n")
     _summary(report, out, verbose)
+
+
+def check_table(report: Report) -> dict[str, tuple[int, str]]:
+    """Per check, worst first: how many findings and the worst level; leaks found only in history
+    are counted apart from those in the files (issue 7)."""
+    rows: dict[str, tuple[int, str]] = {}
+    for f in worst_first(report.findings):
+        label = f"{f.check} (history)" if f.check == "leak" and f.commit else f.check
+        count, level = rows.get(label, (0, f.level))
+        rows[label] = (count + 1, level)
+    return rows
 
 
 def _summary(report: Report, out: TextIO, verbose: bool) -> None:
@@ -49,10 +63,11 @@ def _summary(report: Report, out: TextIO, verbose: bool) -> None:
         if verbose:
             for s in report.skipped:
                 out.write(f"  skipped {s.path}{' @' + s.commit[:12] if s.commit else ''}: {s.reason}\n")
-    counts = by_check(report.findings)
-    if len(counts) > 1 or (verbose and counts):
-        width = max(len(c) for c in counts)
-        out.write("\n".join(f"  {c:<{width}}  {n}" for c, n in counts.items()) + "\n")
+    rows = check_table(report)
+    if len(rows) > 1 or (rows and (verbose or len(report.checks) > 1)):
+        width = max(len(c) for c in (*rows, "CHECK"))
+        out.write(f"  {'CHECK':<{width}}  COUNT  WORST\n")
+        out.write("".join(f"  {c:<{width}}  {n:>5}  {level}\n" for c, (n, level) in rows.items()))
     failing = len(report.failing())
     warnings = len(report.findings) - failing
     checked = f" in {report.scanned} file(s)" if report.scanned else ""
