@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,16 +17,29 @@ STATUSES = ("unreviewed", "real", "false-positive")
 
 @dataclass(frozen=True)
 class Known:
-    """What a baseline suppresses."""
+    """What a baseline suppresses.
+
+    Our baselines name findings by (rule id, path, fingerprint). A detect-secrets baseline names
+    a secret by file and the sha1 of the string its plugin captured; its entries audited as not
+    secret (`is_secret: false`) suppress our finding in the same file when that sha1 equals the
+    sha1 of our secret, of our secret without surrounding quotes, or of the quoted string holding
+    it (any line); or, on the same line, the sha1 of a leading part of our secret (detect-secrets
+    records only 32 characters of a Stripe key, only `ghp` of a GitHub token).
+    """
 
     fingerprints: frozenset[tuple[str, str, str]] = frozenset()  # (rule id, path, fingerprint)
     hashed: frozenset[tuple[str, str]] = frozenset()  # detect-secrets: (path, sha1 of secret)
+    hashed_lines: frozenset[tuple[str, int, str]] = frozenset()  # detect-secrets: (path, line, sha1)
 
     def covers(self, f: Finding) -> bool:
         """True when the baseline already lists this finding."""
         if (f.rule_id, f.path, f.fingerprint) in self.fingerprints:
             return True
-        return f.secret_hash is not None and (f.path, f.secret_hash) in self.hashed
+        if f.secret_hash is None:
+            return False
+        if any((f.path, h) in self.hashed for h in (f.secret_hash, *f.secret_hashes)):
+            return True
+        return f.line is not None and any((f.path, f.line, h) in self.hashed_lines for h in f.prefix_hashes)
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -47,7 +60,7 @@ def read(path: Path) -> dict[str, Any]:
 def load(path: Path) -> Known:
     """Known findings from our baseline or a detect-secrets `.secrets.baseline`."""
     doc = read(path)
-    if "results" in doc and "plugins_used" in doc:
+    if is_detect_secrets(doc):
         return _from_detect_secrets(path, doc)
     entries = entries_of(path, doc)
     return Known(fingerprints=frozenset((e["rule_id"], e["path"], e["fingerprint"]) for e in entries))
@@ -70,25 +83,38 @@ def _from_detect_secrets(path: Path, doc: dict[str, Any]) -> Known:
     results = doc["results"]
     if not isinstance(results, dict):
         raise BaselineError(f"{path}: detect-secrets baseline 'results' must be an object")
-    hashed = set()
+    hashed: set[tuple[str, str]] = set()
+    lines: set[tuple[str, int, str]] = set()
     for filename, items in results.items():
         for item in items if isinstance(items, list) else []:
             # Only entries audited as not secret suppress: a real secret stays a finding.
             if isinstance(item, dict) and item.get("is_secret") is False and "hashed_secret" in item:
-                hashed.add((str(filename).replace("\\", "/"), str(item["hashed_secret"])))
-    return Known(hashed=frozenset(hashed))
+                name = str(filename).replace("\\", "/").removeprefix("./")
+                hashed.add((name, str(item["hashed_secret"])))
+                if isinstance(item.get("line_number"), int):
+                    lines.add((name, item["line_number"], str(item["hashed_secret"])))
+    return Known(hashed=frozenset(hashed), hashed_lines=frozenset(lines))
 
 
-def build(findings: Iterable[Finding], previous: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A baseline document for `findings`, keeping the review status of entries already known."""
-    old = {
-        (e["rule_id"], e["path"], e["fingerprint"]): e
-        for e in (previous or {}).get("entries", [])
-        if isinstance(e, dict)
-    }
+def is_detect_secrets(doc: dict[str, Any]) -> bool:
+    """True for a detect-secrets `.secrets.baseline` document."""
+    return "results" in doc and "plugins_used" in doc
+
+
+def build(
+    findings: Iterable[Finding],
+    previous: dict[str, Any] | None = None,
+    checks: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """A baseline document for `findings`, keeping the review status of entries already known.
+
+    One entry per (rule id, path, fingerprint); a finding in the work tree is preferred to the
+    same one found in a commit. `checks`, when given, records which checks made the baseline.
+    """
+    old = {entry_key(e): e for e in (previous or {}).get("entries", []) if isinstance(e, dict)}
     entries = []
     seen = set()
-    for f in sorted(findings, key=lambda f: (f.path, f.line or 0, f.rule_id)):
+    for f in sorted(findings, key=lambda f: (f.path, f.commit is not None, f.line or 0, f.rule_id)):
         key = (f.rule_id, f.path, f.fingerprint)
         if key in seen:
             continue
@@ -104,7 +130,39 @@ def build(findings: Iterable[Finding], previous: dict[str, Any] | None = None) -
                 "status": old.get(key, {}).get("status", "unreviewed"),
             }
         )
-    return {"tool": "secret-hygiene", "version": __version__, "entries": entries}
+    doc: dict[str, Any] = {"tool": "secret-hygiene", "version": __version__}
+    if checks is not None:
+        doc["checks"] = list(checks)
+    doc["entries"] = entries
+    return doc
+
+
+def entry_key(entry: dict[str, Any]) -> tuple[str, str, str]:
+    """The identity of a baseline entry: (rule id, path, fingerprint)."""
+    return (str(entry.get("rule_id")), str(entry.get("path")), str(entry.get("fingerprint")))
+
+
+def stale(entries: Iterable[dict[str, Any]], findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    """Entries no finding matches any more (the key was removed, or the file moved)."""
+    found = {(f.rule_id, f.path, f.fingerprint) for f in findings}
+    return [e for e in entries if entry_key(e) not in found]
+
+
+def status_counts(entries: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """How many entries have each review status (unknown statuses count as unreviewed)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for e in entries:
+        status = e.get("status")
+        counts[status if status in counts else "unreviewed"] += 1
+    return counts
+
+
+def write(path: Path, doc: dict[str, Any]) -> None:
+    """Write a baseline document (sorted, stable JSON that diffs well)."""
+    try:
+        path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
 
 
 def subtract(findings: Iterable[Finding], known: Known) -> tuple[list[Finding], int]:

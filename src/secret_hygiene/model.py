@@ -43,6 +43,10 @@ class Finding:
     level: Level = "error"
     details: tuple[tuple[str, str], ...] = ()
     secret_hash: str | None = field(default=None, compare=False, repr=False)
+    # sha1 of other spellings of the same secret (unquoted, the quoted string around it), and of its
+    # prefixes (matched on the same line only): how detect-secrets' baselines name it (issue 7).
+    secret_hashes: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    prefix_hashes: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     def detail(self, key: str) -> str | None:
         """The value of one detail, or None."""

@@ -109,7 +109,9 @@ class Engine:
             commit=blob.commit,
             severity=rule.severity,
             details=_details(rule, blob),
-            secret_hash=hashlib.sha1(hit.secret.encode("utf-8")).hexdigest(),
+            secret_hash=_sha1(hit.secret),
+            secret_hashes=_spellings(data[line_start:line_end], hit.start - line_start, hit),
+            prefix_hashes=_prefixes(hit.secret),
         )
 
     def scan(self, blobs: Iterable[Blob]) -> Iterator[Finding | Skipped]:
@@ -135,6 +137,59 @@ def _details(rule: Rule, blob: Blob) -> tuple[tuple[str, str], ...]:
     if blob.date:
         details.append(("date", blob.date))
     return tuple(details)
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _spellings(line: bytes, start: int, hit: _Hit) -> frozenset[str]:
+    """sha1 of the secret without surrounding quotes, and of the quoted string holding it.
+
+    detect-secrets' keyword and high-entropy plugins record the quoted value, which may be
+    wider than what a rule captures (`"Bearer <token>"`).
+    """
+    found = {hit.secret.strip().strip("'\"")}
+    end = start + (hit.end - hit.start)
+    for quote in (b'"', b"'"):
+        left = line.rfind(quote, 0, start)
+        right = line.find(quote, end)
+        if left >= 0 and right >= 0:
+            found.add(line[left + 1 : right].decode("utf-8", "replace"))
+    return frozenset(_sha1(text) for text in found if text and text != hit.secret)
+
+
+def _prefixes(secret: str, longest: int = 64) -> frozenset[str]:
+    """sha1 of the secret's leading parts: detect-secrets' fixed-length patterns record a prefix
+    (32 characters of a Stripe key, only `ghp` of a GitHub token, `BEGIN ... PRIVATE KEY`)."""
+    found: set[str] = set()
+    for text in {secret, secret.lstrip("-")}:
+        found.update(_sha1(text[:n]) for n in range(3, min(len(text), longest + 1)))
+    return frozenset(found)
+
+
+def redacted_lines(data: bytes, engine: Engine) -> list[str]:
+    """The lines of `data` with every span any rule matches replaced by a redacted preview.
+
+    For showing a finding's context (baseline audit). Overlapping matches are merged; a
+    multi-line secret keeps its line breaks so the line numbers stay true.
+    """
+    candidates = engine.prefilter.candidates(data).items()
+    spans = sorted((h.start, h.end) for ri, w in candidates for h in engine._matches(ri, data, w))
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        elif end > start:
+            merged.append([start, end])
+    out: list[bytes] = []
+    done = 0
+    for start, end in merged:
+        secret = data[start:end].decode("utf-8", "replace")
+        out += [data[done:start], redact(secret).encode("utf-8"), b"\n" * secret.count("\n")]
+        done = end
+    out.append(data[done:])
+    return b"".join(out).decode("utf-8", "replace").splitlines()
 
 
 def _secret_group(m: re.Match[bytes]) -> int | str:
