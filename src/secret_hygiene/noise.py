@@ -16,7 +16,10 @@ _PLACEHOLDER = re.compile(
     | ^replace[-_] | ^put[-_]your | <[a-z][a-z0-9 _\-]{1,40}> | ^paste[-_ ]
     | example | placeholder | changeme | change[-_]me | dummy | redacted | sample | lorem
     | ^fake | [-_]fake | ^mock[-_] | ^todo$ | ^tbd$ | ^none$ | ^null$ | ^nil$ | ^undefined$
-    | ^not[-_]?set$ | ^secret$ | ^password$ | ^passw0rd$ | ^token$ | ^api[-_]?key$
+    | ^not[-_]?set$ | ^secret$ | passw(?:or|0r)?d | ^token$ | ^api[-_]?key$   # "mypassword1" is a docs value
+    | (?-i:^~?(?:/[a-z][a-z0-9_.\-]*)+/?$)                  # a lowercase path: /accounts/password/reset/
+    | ^\$[A-Za-z_][\w.\-]*$ | ^(?:sha(?:1|224|256|384|512)|md5)[=:\-]  # $request.header.x, sha256=...
+    | ^\d{4}-\d{2}-\d{2}(?:[T\ ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$  # a date
     | x{4,} | X{4,} | \*{3,} | \.{3,} | ^-+$ | ^_+$ | •{3,}
     | os\.environ | os\.getenv | getenv\( | process\.env | env\( | ENV\[ | System\.getenv
     | secrets\. | vault: | ^arn:aws
