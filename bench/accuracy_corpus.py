@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from accuracy_formats import FORMATS, Line  # noqa: E402
-from accuracy_negatives import REFERENCES, documents, values  # noqa: E402
-from accuracy_providers import PEM_KINDS, PROVIDERS, pem, rs, uid  # noqa: E402
+from accuracy_formats import FORMATS, Line
+from accuracy_negatives import REFERENCES, documents, values
+from accuracy_providers import PEM_KINDS, PROVIDERS, pem, rs, uid
 
 SEED = 20260301
 PER_PROVIDER = 3

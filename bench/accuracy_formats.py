@@ -38,7 +38,7 @@ def python(rng: random.Random, svc: str, settings: list[Setting], provider: Prov
         call = provider.sdk.format(*values, *values)
         body = [(f"client = {call}", tuple(v for _, v, s in settings if s))]
     elif rng.random() < 0.5:
-        body = [("class Settings:", ())] + _assign(settings, lambda n, v: f'    {n.lower()} = "{v}"')
+        body = [("class Settings:", ()), *_assign(settings, lambda n, v: f'    {n.lower()} = "{v}"')]
     else:
         body = _assign(settings, lambda n, v: f'{n} = "{v}"')
     tail = plain(["", "", "def fetch(path: str) -> dict:", '    """GET a resource, logging slow calls."""',

@@ -25,6 +25,7 @@ LOWER_ALNUM = string.ascii_lowercase + string.digits
 URLSAFE = B62 + "-_"
 AWS_SECRET = B62 + "/+"
 PASSWORD_CHARS = B62 + "!#%^*-_+=~"
+URL_PASSWORD = B62 + "-._~"  # RFC 3986 unreserved: other characters would be percent-encoded in a URL
 
 Setting = tuple[str, str, bool]
 
@@ -64,18 +65,144 @@ def jwt(rng: random.Random) -> str:
     return f"{head}.{body}.{rs(rng, 43, URLSAFE)}"
 
 
-BIP39 = (
-    "abandon ability able about above absent absorb abstract absurd abuse access accident account "
-    "accuse achieve acid acoustic acquire across act action actor actress actual adapt add addict "
-    "address adjust admit adult advance advice aerobic affair afford afraid again age agent agree "
-    "ahead aim air airport aisle alarm album alcohol alert alien all alley allow almost alone alpha "
-    "already also alter always amateur amazing among amount amused analyst anchor ancient anger "
-    "angle angry animal ankle announce annual another answer antenna antique anxiety any apart "
-    "apology appear apple approve april arch arctic area arena argue arm armed armor army around "
-    "arrange arrest arrive arrow art artefact artist artwork ask aspect assault asset assist assume "
-    "asthma athlete atom attack attend attitude attract auction audit august aunt author auto "
-    "autumn average avocado avoid awake aware away awesome awful awkward axis"
-).split()
+BIP39 = [
+    "abandon",
+    "ability",
+    "able",
+    "about",
+    "above",
+    "absent",
+    "absorb",
+    "abstract",
+    "absurd",
+    "abuse",
+    "access",
+    "accident",
+    "account",
+    "accuse",
+    "achieve",
+    "acid",
+    "acoustic",
+    "acquire",
+    "across",
+    "act",
+    "action",
+    "actor",
+    "actress",
+    "actual",
+    "adapt",
+    "add",
+    "addict",
+    "address",
+    "adjust",
+    "admit",
+    "adult",
+    "advance",
+    "advice",
+    "aerobic",
+    "affair",
+    "afford",
+    "afraid",
+    "again",
+    "age",
+    "agent",
+    "agree",
+    "ahead",
+    "aim",
+    "air",
+    "airport",
+    "aisle",
+    "alarm",
+    "album",
+    "alcohol",
+    "alert",
+    "alien",
+    "all",
+    "alley",
+    "allow",
+    "almost",
+    "alone",
+    "alpha",
+    "already",
+    "also",
+    "alter",
+    "always",
+    "amateur",
+    "amazing",
+    "among",
+    "amount",
+    "amused",
+    "analyst",
+    "anchor",
+    "ancient",
+    "anger",
+    "angle",
+    "angry",
+    "animal",
+    "ankle",
+    "announce",
+    "annual",
+    "another",
+    "answer",
+    "antenna",
+    "antique",
+    "anxiety",
+    "any",
+    "apart",
+    "apology",
+    "appear",
+    "apple",
+    "approve",
+    "april",
+    "arch",
+    "arctic",
+    "area",
+    "arena",
+    "argue",
+    "arm",
+    "armed",
+    "armor",
+    "army",
+    "around",
+    "arrange",
+    "arrest",
+    "arrive",
+    "arrow",
+    "art",
+    "artefact",
+    "artist",
+    "artwork",
+    "ask",
+    "aspect",
+    "assault",
+    "asset",
+    "assist",
+    "assume",
+    "asthma",
+    "athlete",
+    "atom",
+    "attack",
+    "attend",
+    "attitude",
+    "attract",
+    "auction",
+    "audit",
+    "august",
+    "aunt",
+    "author",
+    "auto",
+    "autumn",
+    "average",
+    "avocado",
+    "avoid",
+    "awake",
+    "aware",
+    "away",
+    "awesome",
+    "awful",
+    "awkward",
+    "axis",
+]
 
 
 @dataclass(frozen=True)
@@ -270,7 +397,7 @@ PROVIDERS: list[Provider] = [
         lambda r: _s(
             (
                 "MYSQL_URL",
-                f"mysql://root:{password(r)}@10.0.{r.randint(0, 255)}.{r.randint(1, 254)}:3306/shop",
+                f"mysql://root:{rs(r, 18, URL_PASSWORD)}@10.0.{r.randint(0, 255)}.{r.randint(1, 254)}:3306/shop",
             )
         )
     ),
