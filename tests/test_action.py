@@ -282,3 +282,14 @@ def test_a_repository_other_than_the_checkout_is_scanned_whole(tmp_path: Path) -
     done = runner.run("pull_request", event, command="scan", paths=str(scratch))
     assert done.returncode == 1 and "::error file=planted.py" in done.stdout
     assert "not the one the event is about" in runner.summary.read_text(encoding="utf-8")
+
+
+def test_the_default_audit_runs_every_check_on_other_events(tmp_path: Path) -> None:
+    origin = origin_repo(tmp_path)
+    runner = Runner(tmp_path, checkout(tmp_path, origin, "refs/heads/main"))
+    done = runner.run("schedule", {})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "::error file=old.py" in done.stdout
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert summary.startswith("## secret-hygiene audit: 1 problem(s)") and "Scope: repository." in summary
+    runner.sarif()
