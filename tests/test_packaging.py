@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_wheel_ships_rules_and_loads_them_outside_the_checkout(tmp_path: Path) -> None:
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(ROOT)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert build.returncode == 0, build.stderr[-2000:]
@@ -23,11 +23,12 @@ def test_wheel_ships_rules_and_loads_them_outside_the_checkout(tmp_path: Path) -
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         zf.extractall(tmp_path / "site")
-    packs = sorted(Path(n).name for n in names if n.startswith("secret_hygiene/rules/") and n.endswith(".yaml"))
+    packs = sorted(
+        Path(n).name for n in names if n.startswith("secret_hygiene/rules/") and n.endswith(".yaml")
+    )
     assert packs == sorted(p.name for p in (ROOT / "rules").glob("*.yaml"))
     probe = (
-        "import secret_hygiene.rules as r; d = r.builtin_rules_dir(); "
-        "print(d); print(len(r.load_rules()))"
+        "import secret_hygiene.rules as r; d = r.builtin_rules_dir(); print(d); print(len(r.load_rules()))"
     )
     run = subprocess.run(
         [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(tmp_path / 'site')!r}); {probe}"],
@@ -36,4 +37,6 @@ def test_wheel_ships_rules_and_loads_them_outside_the_checkout(tmp_path: Path) -
     assert run.returncode == 0, run.stderr
     where, count = run.stdout.split()
     assert Path(where) == tmp_path / "site" / "secret_hygiene" / "rules"
-    assert int(count) == sum(p.read_text(encoding="utf-8").count("\n  - id: ") for p in (ROOT / "rules").glob("*.yaml"))
+    assert int(count) == sum(
+        p.read_text(encoding="utf-8").count("\n  - id: ") for p in (ROOT / "rules").glob("*.yaml")
+    )

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from secret_hygiene import action_range, action_summary, gitrepo
-from secret_hygiene.cli import COMMANDS, build_parser, emit
+from secret_hygiene.cli import build_parser, emit
 from secret_hygiene.commands import history as history_cmd
 from secret_hygiene.commands.common import discover_root
 from secret_hygiene.context import Context
@@ -99,7 +99,7 @@ def collect(argvs: Sequence[Sequence[str]], ctx: Context, baseline: str) -> tupl
     first: argparse.Namespace | None = None
     for argv in argvs:
         args = parser.parse_args([*argv, *(["--baseline", baseline] if baseline else [])])
-        outcome = COMMANDS[argv[0]].run(args, ctx)
+        outcome = args._module.run(args, ctx)
         if not isinstance(outcome, Report):
             raise SecretHygieneError(f"{argv[0]} did not produce a report")
         reports.append(outcome)

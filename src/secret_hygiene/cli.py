@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import traceback
@@ -12,21 +13,22 @@ from typing import NoReturn, TextIO
 
 from secret_hygiene import __version__
 from secret_hygiene import baseline as baseline_mod
-from secret_hygiene.commands import audit, baseline, env, history, install_hooks, rotation, rules_cmd, scan
 from secret_hygiene.context import Command, Context
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.model import Report
 from secret_hygiene.reporters import REPORTERS
 
-COMMANDS: dict[str, Command] = {
-    "scan": scan,
-    "history": history,
-    "env": env,
-    "rotation": rotation,
-    "audit": audit,
-    "baseline": baseline,
-    "install-hooks": install_hooks,
-    "rules": rules_cmd,
+# Subcommand -> module. Only the module of the command being run is imported: a pre-commit
+# hook should not pay for the env, rotation and audit machinery at every commit (issue 7).
+COMMANDS: dict[str, str] = {
+    "scan": "secret_hygiene.commands.scan",
+    "history": "secret_hygiene.commands.history",
+    "env": "secret_hygiene.commands.env",
+    "rotation": "secret_hygiene.commands.rotation",
+    "audit": "secret_hygiene.commands.audit",
+    "baseline": "secret_hygiene.commands.baseline",
+    "install-hooks": "secret_hygiene.commands.install_hooks",
+    "rules": "secret_hygiene.commands.rules_cmd",
 }
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -40,13 +42,15 @@ class _Parser(argparse.ArgumentParser):
         raise SecretHygieneError(f"{where + ': ' if where else ''}{message} (see --help)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full command line."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line; with `argv`, only the subcommand it names (all when it names none)."""
     parser = _Parser(prog="secret-hygiene", description="Keep API keys out of git.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subs.required = True
-    for name, module in COMMANDS.items():
+    named = next((a for a in argv or () if not a.startswith("-")), None)
+    for name in [named] if named in COMMANDS else list(COMMANDS):
+        module: Command = importlib.import_module(COMMANDS[name])
         sub = subs.add_parser(name, help=module.HELP, description=module.HELP)
         if module.CHECKING:
             add_common(sub)
@@ -83,7 +87,8 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
     """Run the command line; returns the exit code."""
     ctx = ctx or Context(sys.stdout, sys.stderr, sys.stdin, os.environ, Path.cwd())
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser(argv).parse_args(argv)
         outcome = args._module.run(args, ctx)
         if isinstance(outcome, int):
             return outcome

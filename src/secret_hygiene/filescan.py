@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -36,6 +35,8 @@ def scan_files(
         for blob in read_files(root, rels, max_size, scan_generated):
             yield from (engine.scan_blob(blob) if not isinstance(blob, Skipped) else [blob])
         return
+    import multiprocessing  # only large trees pay for the pool machinery
+
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs, _init, (rules, root, max_size, scan_generated)) as pool:
         for results in pool.imap(_scan_chunk, chunks):

@@ -16,15 +16,13 @@ Python and every candidate rule runs over the whole blob: slower, same answers.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from secret_hygiene import cache
 from secret_hygiene.rules import Rule
 
 hyperscan: ModuleType | None
@@ -33,10 +31,6 @@ try:  # hyperscan wheels exist for x86_64 and aarch64 Linux/macOS only.
 except ImportError:  # pragma: no cover - exercised only where no wheel exists
     hyperscan = None
 
-try:  # the regex parser that computes a pattern's width; typeshed has no stub for it
-    _sre_parse: Any = importlib.import_module("re._parser")  # Python 3.11+
-except ImportError:  # pragma: no cover - Python 3.10
-    _sre_parse = importlib.import_module("sre_parse")
 
 WINDOWED_MAX_WIDTH = 2048  # rules whose matches are at most this long run in windows
 _KEYWORD_BASE = 1 << 20  # hyperscan ids at or above this are keywords
@@ -56,15 +50,6 @@ def relax(pattern: bytes) -> bytes:
     return _REPEAT.sub(opened, pattern)
 
 
-def max_width(rule: Rule) -> int | None:
-    """The longest match the rule's regex can make, or None when unbounded or unknown."""
-    try:
-        width = int(_sre_parse.parse(rule.pattern.pattern, rule.pattern.flags).getwidth()[1])
-    except Exception:  # a pattern sre compiled always parses; be safe anyway
-        return None
-    return width if width < _sre_parse.MAXREPEAT else None
-
-
 class Prefilter:
     """Maps a blob to the rules to run on it and the windows to run them in."""
 
@@ -78,8 +63,9 @@ class Prefilter:
         for ri, rule in enumerate(self.rules):
             for kw in set(rule.keywords):
                 self.rules_of[index[kw]].append(ri)
-        widths = [max_width(r) for r in self.rules]
-        self.width = [w if w is not None and w <= WINDOWED_MAX_WIDTH else None for w in widths]
+        self.width = [
+            r.width if r.width is not None and r.width <= WINDOWED_MAX_WIDTH else None for r in self.rules
+        ]
         self._encoded = [kw.encode("utf-8") for kw in self.keywords]
         self._db: Any = None
         self._regex_filtered: set[int] = set()
@@ -145,7 +131,7 @@ def _database(
     exprs: dict[int, tuple[bytes, int]] = {}
     for ri, rule in enumerate(rules):
         flags = hs.HS_FLAG_PREFILTER | (0 if width[ri] is not None else single)
-        exprs[ri] = (relax(rule.pattern.pattern), flags)
+        exprs[ri] = (relax(rule.regex), flags)
     for ki, kw in enumerate(keywords):
         exprs[_KEYWORD_BASE + ki] = (re.escape(kw).encode("utf-8"), hs.HS_FLAG_CASELESS | single)
     while True:
@@ -167,31 +153,16 @@ def _load_or_compile(exprs: Mapping[int, tuple[bytes, int]], cache_dir: Path | N
     assert hyperscan is not None
     ids = list(exprs)
     digest = hashlib.sha256(repr((hyperscan.__version__, sorted(exprs.items()))).encode()).hexdigest()[:32]
-    cache = (cache_dir or _default_cache_dir()) / f"hs-{digest}.db"
-    try:
-        db = hyperscan.loadb(cache.read_bytes(), hyperscan.HS_MODE_BLOCK)
-        db.scratch = hyperscan.Scratch(db)  # a loaded database comes without scratch space
-        return db
-    except (OSError, hyperscan.error):
-        pass
+    entry = (cache_dir or cache.cache_dir()) / f"hs-{digest}.db"
+    stored = cache.read(entry)
+    if stored is not None:
+        try:
+            db = hyperscan.loadb(stored, hyperscan.HS_MODE_BLOCK)
+            db.scratch = hyperscan.Scratch(db)  # a loaded database comes without scratch space
+            return db
+        except hyperscan.error:
+            pass
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     db.compile(expressions=[exprs[i][0] for i in ids], ids=ids, flags=[exprs[i][1] for i in ids])
-    _store(cache, hyperscan.dumpb(db))
+    cache.write(entry, hyperscan.dumpb(db))
     return db
-
-
-def _default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "secret-hygiene"
-
-
-def _store(cache: Path, blob: bytes) -> None:
-    """Write the cache atomically; a read-only or missing home only costs speed."""
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".hs-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, cache)
-    except OSError:
-        pass

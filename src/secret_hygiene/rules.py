@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import pickle
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from secret_hygiene import __version__, cache
 from secret_hygiene.errors import RuleError
+
+try:  # the regex parser, for a pattern's maximum width; typeshed has no stub for it
+    _sre_parse: Any = importlib.import_module("re._parser")  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    _sre_parse = importlib.import_module("sre_parse")
 
 # libyaml's loader is ~10x faster than the pure-Python one; rule loading is on every start-up.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -23,20 +34,31 @@ _ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 
 @dataclass(frozen=True)
 class Rule:
-    """One detection rule, compiled for bytes."""
+    """One validated detection rule; its regex is compiled (for bytes) on first use."""
 
     id: str
     description: str
     family: str
     severity: str
     keywords: tuple[str, ...]
-    pattern: re.Pattern[bytes]
+    regex: bytes
+    width: int | None  # the longest match the regex can make; None when unbounded
     entropy: float | None = None
-    allow: tuple[re.Pattern[str], ...] = ()
+    allow: tuple[str, ...] = ()
     provider: str | None = None
     examples: tuple[str, ...] = ()
     negative_examples: tuple[str, ...] = ()
     source: str = ""
+
+    @cached_property
+    def pattern(self) -> re.Pattern[bytes]:
+        """The compiled regex: a run compiles only the rules the prefilter asks for."""
+        return re.compile(self.regex)
+
+    @cached_property
+    def allow_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """The compiled allow patterns."""
+        return tuple(re.compile(p) for p in self.allow)
 
     @property
     def generic(self) -> bool:
@@ -81,10 +103,30 @@ def _pack_files(directory: Path) -> list[Path]:
 
 
 def load_pack(path: Path) -> list[Rule]:
-    """Parse and validate one rule pack file."""
+    """Parse and validate one rule pack file (validated packs are cached by content)."""
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read rule pack: {exc}") from None
+    key = hashlib.sha256(repr((__version__, sys.version, str(path))).encode() + data).hexdigest()[:32]
+    entry = cache.cache_dir() / f"rules-{key}.pickle"
+    cached = cache.read(entry)
+    if cached is not None:
+        try:
+            rules = pickle.loads(cached)
+            if isinstance(rules, list) and all(isinstance(r, Rule) for r in rules):
+                return rules
+        except Exception:  # a damaged entry is rebuilt
+            pass
+    rules = _parse_pack(path, data)
+    cache.write(entry, pickle.dumps(rules))
+    return rules
+
+
+def _parse_pack(path: Path, data: bytes) -> list[Rule]:
+    try:
+        doc = yaml.load(data.decode("utf-8"), Loader=_LOADER)
+    except UnicodeDecodeError as exc:
         raise RuleError(f"{path}: cannot read rule pack: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -122,9 +164,10 @@ def _build(path: Path, family: str, raw: Any, index: int) -> Rule:
         family=family,
         severity=raw["severity"],
         keywords=_keywords(where, raw["keywords"]),
-        pattern=_compile(where, raw["regex"]),
+        regex=raw["regex"].encode("utf-8") if isinstance(raw["regex"], str) else b"",
+        width=_width(_compile(where, raw["regex"])),
         entropy=_entropy(where, raw.get("entropy")),
-        allow=tuple(_compile_str(where, p) for p in _strings(where, raw, "allow")),
+        allow=tuple(_compile_str(where, p).pattern for p in _strings(where, raw, "allow")),
         provider=str(raw["provider"]) if raw.get("provider") else None,
         examples=_strings(where, raw, "examples"),
         negative_examples=_strings(where, raw, "negative_examples"),
@@ -161,6 +204,11 @@ def _compile(where: str, regex: Any) -> re.Pattern[bytes]:
         return re.compile(regex.encode("utf-8"))
     except re.error as exc:
         raise RuleError(f"{where}: bad regex: {exc}") from None
+
+
+def _width(pattern: re.Pattern[bytes]) -> int | None:
+    width = int(_sre_parse.parse(pattern.pattern, pattern.flags).getwidth()[1])
+    return width if width < _sre_parse.MAXREPEAT else None
 
 
 def _compile_str(where: str, regex: str) -> re.Pattern[str]:

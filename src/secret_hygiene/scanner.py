@@ -66,7 +66,7 @@ class Engine:
             return False
         if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
             return False
-        return not any(p.search(secret) for p in rule.allow)
+        return not any(p.search(secret) for p in rule.allow_patterns)
 
     def _claim(self, hits: list[_Hit]) -> list[_Hit]:
         kept: list[_Hit] = []

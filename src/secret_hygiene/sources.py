@@ -6,10 +6,12 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from secret_hygiene.model import Blob, Skipped
+
+if TYPE_CHECKING:  # pathspec is imported only where patterns are matched (hook start-up)
+    import pathspec
 
 # Generated files: scanning them is slow and noisy, and a key in one comes from a source file.
 GENERATED_NAMES = frozenset(
@@ -32,7 +34,11 @@ def generated(path: str) -> bool:
 def exclusion(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec | None:
     """A gitignore-syntax matcher for config `exclude`, or None when there are none."""
     patterns = list(patterns)
-    return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+    if not patterns:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 GENERATED_REASON = "generated file (lockfile, minified or source map)"
@@ -64,6 +70,8 @@ def _walk(root: Path, rel: str, specs: list[tuple[str, pathspec.GitIgnoreSpec]],
     ignore = directory / ".gitignore"
     if ignore.is_file() and not ignore.is_symlink():
         lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+        import pathspec
+
         specs = [*specs, (rel, pathspec.GitIgnoreSpec.from_lines(lines))]
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
