@@ -1,4 +1,9 @@
-"""The only module that imports GitPython; hands back str, bytes and datetime."""
+"""The only module that runs git; hands back str, bytes and datetime.
+
+Every call is a plain git command in a subprocess. GitPython was used at first
+and dropped: importing it cost ~100 ms on every hook run, and it took a bare
+mirror in a directory not named *.git for a work tree's .git.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
@@ -14,21 +20,34 @@ from typing import IO, Any
 from secret_hygiene.errors import GitError, NotAGitRepo
 
 
-def _git() -> Any:
-    import git  # GitPython costs ~100 ms to import: only commands that need git pay it.
+@dataclass(frozen=True)
+class Repo:
+    """A repository as git itself reports it."""
 
-    return git
+    git_dir: str
+    working_tree_dir: str | None  # None for a bare repository
+
+    @property
+    def bare(self) -> bool:
+        """True when there is no work tree."""
+        return self.working_tree_dir is None
 
 
-def open_repo(path: Path) -> Any:
-    """The git.Repo holding `path` (searching parent directories), or NotAGitRepo."""
-    git = _git()
-    try:
-        return git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+def open_repo(path: Path) -> Repo:
+    """The repository holding `path` (searching parent directories), or NotAGitRepo."""
+    start = path if path.is_dir() else path.parent
+    proc = subprocess.run(
+        ["git", "rev-parse", "--absolute-git-dir", "--is-bare-repository", "--show-toplevel"],
+        cwd=start if start.exists() else None, capture_output=True, env={**os.environ, **_QUIET_ENV},
+        check=False,
+    )  # fmt: skip
+    lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if not start.exists() or len(lines) < 2:
         raise NotAGitRepo(
             f"{path}: not a git repository (run inside a repository, or use --no-git for a plain directory)"
-        ) from None
+        )
+    tree = lines[2] if len(lines) > 2 and lines[1] == "false" else None
+    return Repo(lines[0], tree)
 
 
 def find_root(path: Path) -> Path | None:
@@ -37,9 +56,7 @@ def find_root(path: Path) -> Path | None:
         repo = open_repo(path)
     except NotAGitRepo:
         return None
-    if repo.bare:
-        return None
-    return Path(repo.working_tree_dir)
+    return None if repo.working_tree_dir is None else Path(repo.working_tree_dir)
 
 
 def run(repo: Any, *args: str) -> str:
@@ -65,12 +82,7 @@ _QUIET_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
 
 
 def _cwd(repo: Any) -> str:
-    # GitPython can take a bare repository whose directory is not named *.git for a work
-    # tree's .git and invent a work tree above it; a real work tree holds a .git entry.
-    tree = repo.working_tree_dir
-    if tree and os.path.lexists(os.path.join(tree, ".git")):
-        return str(tree)
-    return str(repo.git_dir)
+    return str(repo.working_tree_dir or repo.git_dir)
 
 
 def _command(args: Sequence[str], config: Sequence[str]) -> list[str]:
@@ -120,7 +132,9 @@ def pipe(repo: Any, *args: str, data: bytes = b"", config: Sequence[str] = ()) -
 
 def version(repo: Any) -> tuple[int, ...]:
     """The git version as a tuple of ints, e.g. (2, 39, 5)."""
-    return tuple(int(p) for p in repo.git.version_info if isinstance(p, int))
+    words = pipe(repo, "version").decode("ascii", "replace").split()
+    numbers = words[2].split(".") if len(words) > 2 else []
+    return tuple(int(n) for n in numbers if n.isdigit())
 
 
 def resolves(repo: Any, rev: str) -> bool:
@@ -203,19 +217,14 @@ def check_ignore(repo: Any, paths: list[str]) -> dict[str, tuple[str, str, str] 
 
 def _run_stdin(repo: Any, data: bytes, *args: str) -> bytes:
     """Run git with `data` on stdin; exit codes 0 and 1 both count as success (check-ignore)."""
-    import tempfile
-
-    with tempfile.TemporaryFile() as fh:
-        fh.write(data)
-        fh.seek(0)
-        status, out, err = repo.git.execute(
-            ["git", *args], istream=fh, with_extended_output=True, with_exceptions=False,
-            stdout_as_string=False, strip_newline_in_stdout=False,
-        )  # fmt: skip
-    if status not in (0, 1):
-        lines = (err.decode("utf-8", "replace") if isinstance(err, bytes) else str(err)).strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {lines[-1] if lines else f'exit {status}'}")
-    return bytes(out)
+    proc = subprocess.run(
+        ["git", *args], cwd=_cwd(repo), input=data, capture_output=True,
+        env={**os.environ, **_QUIET_ENV}, check=False,
+    )  # fmt: skip
+    if proc.returncode not in (0, 1):
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {lines[-1] if lines else f'exit {proc.returncode}'}")
+    return proc.stdout
 
 
 def ignored_files(repo: Any) -> list[str]:

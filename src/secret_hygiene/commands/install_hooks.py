@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if not start.exists():
         raise SecretHygieneError(f"{start}: no such file or directory")
     repo = gitrepo.open_repo(start)
-    if repo.bare:
+    if repo.working_tree_dir is None:
         raise NotAGitRepo(f"{start}: a bare repository has no commits to guard; run install-hooks in a clone")
     hooks_dir = gitrepo.git_path(repo, "hooks")
     names = list(dict.fromkeys(args.hooks or installer.HOOKS))
