@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from secret_hygiene.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -93,6 +91,8 @@ def load_config(path: Path) -> Config:
     if path.suffix == ".toml":
         table = _read_toml(path).get("tool", {}).get("secret-hygiene", {})
         return parse_config(table, str(path), path.parent)
+    import yaml  # only projects configured in YAML pay for the import
+
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

@@ -10,11 +10,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from secret_hygiene import __version__, cache
 from secret_hygiene.errors import RuleError
@@ -24,8 +21,6 @@ try:  # the regex parser, for a pattern's maximum width; typeshed has no stub fo
 except ImportError:  # pragma: no cover - Python 3.10
     _sre_parse = importlib.import_module("sre_parse")
 
-# libyaml's loader is ~10x faster than the pure-Python one; rule loading is on every start-up.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SEVERITIES = ("critical", "high", "medium", "low")
 _REQUIRED = ("id", "description", "regex", "keywords", "severity", "examples")
 _OPTIONAL = ("provider", "entropy", "allow", "negative_examples")
@@ -68,7 +63,7 @@ class Rule:
 
 def builtin_rules_dir() -> Path:
     """The shipped rules: inside the wheel, or `rules/` of a source checkout."""
-    packaged = Path(str(resources.files("secret_hygiene"))) / "rules"
+    packaged = Path(__file__).resolve().parent / "rules"  # where the wheel puts them
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "rules"
@@ -124,8 +119,10 @@ def load_pack(path: Path) -> list[Rule]:
 
 
 def _parse_pack(path: Path, data: bytes) -> list[Rule]:
+    import yaml  # only on a cache miss; libyaml's loader is ~10x faster than the pure-Python one
+
     try:
-        doc = yaml.load(data.decode("utf-8"), Loader=_LOADER)
+        doc = yaml.load(data.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except UnicodeDecodeError as exc:
         raise RuleError(f"{path}: cannot read rule pack: {exc}") from None
     except yaml.YAMLError as exc:
