@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from secret_hygiene import __version__
-from secret_hygiene import baseline as baseline_mod
 from secret_hygiene.context import Command, Context
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.model import Report
@@ -117,6 +116,8 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
     """Apply the baseline, render the report, and return 0 or 1."""
     baseline_path = ctx.cwd / args.baseline if args.baseline else getattr(args, "config_baseline", None)
     if baseline_path is not None:
+        from secret_hygiene import baseline as baseline_mod  # only runs given a baseline pay for it
+
         known = baseline_mod.load(Path(baseline_path))
         kept, dropped = baseline_mod.subtract(report.findings, known)
         report = Report(
