@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import measure, run_quiet, which  # noqa: E402
+from common import measure, run_quiet, which
 
 
 def floor(repo: Path, rev: str) -> list[str]:

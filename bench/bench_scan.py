@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Timing, measure, table, tree_bytes, which  # noqa: E402
+from common import Timing, measure, table, tree_bytes, which
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTER = ("aws", "github", "gitlab", "communication", "payments", "ai", "registries", "gcp",

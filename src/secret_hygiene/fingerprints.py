@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from secret_hygiene.keyage import KeyAge, details, key_fingerprint
+from secret_hygiene.keyage import KeyAge, key_finding
 from secret_hygiene.model import Finding
 
 STORE_NAME = "secret-hygiene/rotation.json"
@@ -149,15 +149,4 @@ def store_finding(check: str, age: KeyAge) -> Finding:
             f"but its value in {age.path} has not changed"
         )
         fix = f"rotate the key in {age.path}, or confirm with: secret-hygiene rotation record {age.name}"
-    return Finding(
-        check=check,
-        rule_id=check,
-        path=age.path,
-        line=age.line,
-        column=None,
-        message=message,
-        fingerprint=key_fingerprint(age.name, age.path),
-        severity="medium",
-        level="warning",
-        details=details(age, fix),
-    )
+    return key_finding(age, check, message, "medium", "warning", fix)

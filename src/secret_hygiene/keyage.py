@@ -113,17 +113,24 @@ def key_findings(ages: Iterable[KeyAge], *, strict: bool, inventory: bool) -> li
 
 
 def _finding(age: KeyAge, check: str, level: Level) -> Finding:
+    return key_finding(age, check, _message(age), _SEVERITY[age.state], level, _fix(age))
+
+
+def key_finding(
+    age: KeyAge, check: str, message: str, severity: str, level: Level, fix: str | None
+) -> Finding:
+    """A finding about one key, identified by its name and file, never by its value."""
     return Finding(
         check=check,
         rule_id=check,
         path=age.path,
         line=age.line,
         column=None,
-        message=_message(age),
+        message=message,
         fingerprint=key_fingerprint(age.name, age.path),
-        severity=_SEVERITY[age.state],
+        severity=severity,
         level=level,
-        details=details(age, _fix(age)),
+        details=details(age, fix),
     )
 
 

@@ -47,21 +47,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     which.add_argument("--since", metavar="REF",
                        help="scan only the commits after REF (REF..HEAD) for leaked keys; "
                             "env files are still checked over the whole history")  # fmt: skip
-    parser.add_argument("--now", type=moment, metavar="DATE",
+    parser.add_argument("--now", type=rotation_cmd.moment, metavar="DATE",
                         help="judge key ages as of DATE (YYYY-MM-DD; default: today, UTC)")  # fmt: skip
     parser.add_argument("--strict", action="store_true",
                         help="warnings fail too (keys due soon or of unknown age, drift)")  # fmt: skip
     parser.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE",
                         help="an extra rule pack (file or directory); repeatable")  # fmt: skip
-
-
-def moment(text: str) -> datetime:
-    """A --now value: a date or an ISO timestamp, UTC when no zone is given."""
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
-    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("key", nargs="?", metavar="KEY", help="the key whose rotation to record (record)")
     parser.add_argument(
-        "--now", type=_moment, metavar="DATE", help="judge ages as of DATE (YYYY-MM-DD; default: today, UTC)"
+        "--now", type=moment, metavar="DATE", help="judge ages as of DATE (YYYY-MM-DD; default: today, UTC)"
     )
     parser.add_argument(
         "--strict", action="store_true", help="check: keys due soon or of unknown age fail too"
@@ -50,12 +50,13 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
-def _moment(text: str) -> datetime:
+def moment(text: str) -> datetime:
+    """A --now value: a date or an ISO timestamp, UTC when no zone is given."""
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Report | int:
