@@ -439,3 +439,12 @@ def test_record_of_a_template_placeholder_touches_only_the_ledger(git_repo: Path
 def test_a_ledger_outside_the_repository_is_named_by_its_path(tmp_path: Path) -> None:
     path, shown = ledger_location(tmp_path / "repo", Config(base_dir=tmp_path / "shared"))
     assert path == tmp_path / "shared" / ".secret-rotation.yaml" and shown == str(path)
+
+
+def test_config_excludes_hold_for_key_discovery() -> None:
+    from secret_hygiene.config import parse_config
+    from secret_hygiene.rotation import env_files
+
+    config = parse_config({"exclude": ["fixtures/"]}, "test", Path("."))
+    files = [("fixtures/demo/.env.example", True), ("app/.env.example", True)]
+    assert [p for p, _, _ in env_files(files, config)] == ["app/.env.example"]

@@ -31,6 +31,7 @@ from secret_hygiene.model import Finding, Skipped
 from secret_hygiene.noise import is_placeholder
 from secret_hygiene.rules import Rule
 from secret_hygiene.scanner import Engine, find_in_text
+from secret_hygiene.sources import exclusion
 
 SKIP_DIRS = (
     "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__", ".mypy_cache",
@@ -97,8 +98,11 @@ def in_ci(environ: Mapping[str, str]) -> bool:
 def env_files(files: Iterable[tuple[str, bool]], config: Config) -> list[tuple[str, bool, bool]]:
     """(path, tracked, is template) for the files matching config env_files or templates."""
     chosen = []
+    excluded = exclusion(config.exclude)  # the config's excludes hold for every check
     for path, tracked in files:
         if any(part in SKIP_DIRS for part in PurePosixPath(path).parts[:-1]):
+            continue
+        if excluded is not None and excluded.match_file(path):
             continue
         if _matches(path, config.templates):
             chosen.append((path, tracked, True))
