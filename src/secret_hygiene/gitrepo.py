@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -100,6 +99,8 @@ def stream(repo: Any, *args: str, config: Sequence[str] = ()) -> Iterator[IO[byt
 
     The caller reads the pipe to its end; leaving early by an exception stops git.
     """
+    import tempfile  # only streaming commands (history) need it
+
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
             _command(args, config), cwd=_cwd(repo), stdin=subprocess.DEVNULL,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 
 # Values that stand for a secret rather than being one (issue 3, noise control).
-_PLACEHOLDER = re.compile(
-    r"""(?ix)
+_PLACEHOLDER_SOURCE = r"""(?ix)
     ^\s*$
     | ^<[^<>]*>$ | ^\[[^\[\]]*\]$ | ^\{[^{}]*\}$   # <your-key>, [KEY], {key}
     | \$\{[^}]*\} | ^\$[A-Za-z_][A-Za-z0-9_]*$ | \{\{.*\}\} | ^%[A-Za-z_]+%$ | ^%\([a-z_]+\)s$
@@ -24,7 +24,6 @@ _PLACEHOLDER = re.compile(
     | os\.environ | os\.getenv | getenv\( | process\.env | env\( | ENV\[ | System\.getenv
     | secrets\. | vault: | ^arn:aws
     """
-)
 
 _SEQUENTIAL = ("12345", "abcdef", "98765", "qwerty", "asdfgh")
 
@@ -37,10 +36,16 @@ def shannon_entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
 
 
+@functools.cache
+def _placeholder() -> re.Pattern[str]:
+    """Compiled on first use: a clean commit never needs it (hook start-up)."""
+    return re.compile(_PLACEHOLDER_SOURCE)
+
+
 def is_placeholder(value: str) -> bool:
     """True when `value` is a stand-in (placeholder, reference, repeated or sequential run)."""
     stripped = value.strip().strip("'\"")
-    if _PLACEHOLDER.search(stripped):
+    if _placeholder().search(stripped):
         return True
     if len(stripped) >= 4 and len(set(stripped.lower())) <= 2:
         return True
