@@ -106,3 +106,10 @@ def test_a_value_a_provider_rule_allow_lists_is_not_reported_by_a_generic_rule()
     documented_sample = "sk_" + "test_" + "4eC39HqLyjWDarjtT1zdp7dc"  # Stripe's published docs key
     assert findings(f'stripe_key = "{documented_sample}"\n') == []
     assert len(findings(f'stripe_key = "sk_test_{fake("", 24, seed=30)}"\n')) == 1
+
+
+def test_notebook_cells_are_read_through_their_json_escapes() -> None:
+    key = "sk_" + "live_" + fake("", 24, seed=40)
+    cell = '{"cells": [{"source": ["import stripe\\n", "stripe.api_key = \\"' + key + '\\"\\n"]}]}\n'
+    (f,) = findings(cell, path="analysis.ipynb")
+    assert f.rule_id.startswith("stripe") and f.column == cell.index(key) + 1

@@ -41,10 +41,14 @@ class Engine:
         if b"\0" in data[:BINARY_SNIFF]:
             yield Skipped(blob.path, "binary", blob.commit)
             return
+        if blob.path.endswith(".ipynb"):
+            # Notebook cells are JSON strings: `KEY = \"...\"`. Rules expect plain quotes;
+            # a space for each backslash keeps every offset, line and column as they were.
+            data = data.replace(b'\\"', b' "')
         candidates = self.prefilter.candidates(data)
         hits = [h for ri, windows in candidates.items() for h in self._matches(ri, data, windows)]
         for hit in self._claim(hits):
-            finding = self._finding(blob, hit)
+            finding = self._finding(blob, data, hit)
             if finding is not None:
                 yield finding
 
@@ -81,8 +85,7 @@ class Engine:
                 kept.append(hit)
         return sorted(kept, key=lambda h: (h.start, h.rule_index))
 
-    def _finding(self, blob: Blob, hit: _Hit) -> Finding | None:
-        data = blob.data
+    def _finding(self, blob: Blob, data: bytes, hit: _Hit) -> Finding | None:
         line_start = data.rfind(b"\n", 0, hit.start) + 1
         line_end = _line_end(data, hit.start)
         previous = b""
