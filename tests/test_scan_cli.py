@@ -185,3 +185,16 @@ def test_rules_list_and_test_commands(git_repo: Path) -> None:
     )
     run = run_cli(["rules", "test", "--rules", "bad.yaml", "--only", "x-y"], git_repo)
     assert run.code == 1 and "FAIL x-y" in run.out
+
+
+def test_submodules_are_entered_only_when_asked(git_repo: Path, tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    git(sub, "init", "-q", "-b", "main")
+    commit(sub, {"inner.py": f"t = '{github_token(50)}'\n"})
+    git(git_repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "vendor/sub")
+    commit(git_repo, {"app.py": "x = 1\n"})
+    plain = json.loads(run_cli(["scan", "--format", "json"], git_repo).out)
+    assert plain["findings"] == []
+    deep = json.loads(run_cli(["scan", "--recurse-submodules", "--format", "json"], git_repo).out)
+    assert [f["path"] for f in deep["findings"]] == ["vendor/sub/inner.py"]

@@ -68,9 +68,15 @@ def run_bytes(repo: Any, *args: str) -> bytes:
     return pipe(repo, *args)
 
 
-def ls_files(repo: Any, paths: list[str], untracked: bool = False) -> list[str]:
-    """Tracked files (or untracked, not-ignored ones) under `paths`, repo-relative with '/'."""
+def ls_files(repo: Any, paths: list[str], untracked: bool = False, submodules: bool = False) -> list[str]:
+    """Tracked files (or untracked, not-ignored ones) under `paths`, repo-relative with '/'.
+
+    A submodule is one gitlink entry (skipped as not a regular file) unless `submodules`
+    asks for the tracked files of checked-out submodules too.
+    """
     args = ["ls-files", "-z", "--others", "--exclude-standard"] if untracked else ["ls-files", "-z"]
+    if submodules and not untracked:
+        args.append("--recurse-submodules")
     out = run_bytes(repo, *args, "--", *paths)
     return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
 

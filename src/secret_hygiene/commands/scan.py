@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count)"
     )
+    parser.add_argument("--recurse-submodules", action="store_true",
+                        help="also scan the tracked files of checked-out submodules")  # fmt: skip
     parser.add_argument("--with-detect-secrets", action="store_true",
                         help="also run detect-secrets' plugins as a second opinion (slower; "
                              "config key with-detect-secrets)")  # fmt: skip
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     second = args.with_detect_secrets or project.config.with_detect_secrets
     if args.staged:
         return _scan_staged(project, rules, [ctx.cwd / p for p in paths], second)
-    rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files)
+    rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files, args.recurse_submodules)
     config = project.config
     results = list(
         scan_files(project.root, rels, rules, config.max_file_size, config.scan_generated, args.jobs)
@@ -86,7 +88,7 @@ def _scan_staged(project: Project, rules: list[Rule], paths: list[Path], second:
     return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=scanned)
 
 
-def select_files(project: Project, paths: list[Path], all_files: bool) -> list[str]:
+def select_files(project: Project, paths: list[Path], all_files: bool, submodules: bool = False) -> list[str]:
     """Repo-relative '/'-separated files to scan, less the config's excludes."""
     root = project.root
     rels: list[str] = []
@@ -98,19 +100,19 @@ def select_files(project: Project, paths: list[Path], all_files: bool) -> list[s
         else:
             dirs.append(rel)
     if dirs:
-        rels.extend(_expand(project, dirs, all_files))
+        rels.extend(_expand(project, dirs, all_files, submodules))
     spec = exclusion(project.config.exclude)
     unique = list(dict.fromkeys(rels))
     return [r for r in unique if spec is None or not spec.match_file(r)]
 
 
-def _expand(project: Project, dirs: list[str], all_files: bool) -> list[str]:
+def _expand(project: Project, dirs: list[str], all_files: bool, submodules: bool) -> list[str]:
     if not project.in_git:
         found = walk(project.root)
         return [r for r in found if any(d in ("", ".") or r.startswith(d.rstrip("/") + "/") for d in dirs)]
     repo = gitrepo.open_repo(project.root)
     pathspecs = [d or "." for d in dirs]
-    files = gitrepo.ls_files(repo, pathspecs)
+    files = gitrepo.ls_files(repo, pathspecs, submodules=submodules)
     if all_files:
         files.extend(gitrepo.ls_files(repo, pathspecs, untracked=True))
     return files
