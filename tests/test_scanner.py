@@ -66,6 +66,19 @@ def test_placeholders_are_not_reported() -> None:
         assert findings(f'API_KEY = "{value}"\n') == [], value
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        'engine = create_engine("oracle://scott:tiger@dsn")',
+        'u = make_url("dbtype://user:pass%2Fword@hostspec/db")',
+        'token2 = "somepw%3BPORT%3D50001"',
+        "loaders = ('_wildcard_token', '_default_path_loader_key')",
+    ],
+)
+def test_documentation_values_seen_in_real_histories_are_not_reported(line: str) -> None:
+    assert findings(line + "\n") == []
+
+
 def test_only_lines_limits_reports_and_line_map_renumbers() -> None:
     token = github_token(7)
     data = f"one\nt = '{token}'\n".encode()

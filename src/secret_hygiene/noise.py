@@ -23,6 +23,8 @@ _PLACEHOLDER_SOURCE = r"""(?ix)
     | x{4,} | X{4,} | \*{3,} | \.{3,} | ^-+$ | ^_+$ | •{3,}
     | os\.environ | os\.getenv | getenv\( | process\.env | env\( | ENV\[ | System\.getenv
     | secrets\. | vault: | ^arn:aws
+    | ^some[-_]?(?:user|pass|pw|pwd|password|host|db|port|secret|key|token|name|value)  # some_pass
+    | ^pass[^a-z0-9] | ^(?:tiger|masterkey|hunter2)$   # pass%2Fword; scott/tiger, Firebird's default
     """
 
 _SEQUENTIAL = ("12345", "abcdef", "98765", "qwerty", "asdfgh")
