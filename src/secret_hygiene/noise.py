@@ -25,6 +25,7 @@ _PLACEHOLDER_SOURCE = r"""(?ix)
     | secrets\. | vault: | ^arn:aws
     | ^some[-_]?(?:user|pass|pw|pwd|password|host|db|port|secret|key|token|name|value)  # some_pass
     | ^pass[^a-z0-9] | ^(?:tiger|masterkey|hunter2)$   # pass%2Fword; scott/tiger, Firebird's default
+    | ^(?-i:2YotnFZFEjr1zCsicMWpAA|tGzv3JOkF0XG5Qx2TlKWIA)$  # RFC 6749's example access/refresh tokens
     """
 
 _SEQUENTIAL = ("12345", "abcdef", "98765", "qwerty", "asdfgh")
