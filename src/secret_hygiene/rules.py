@@ -7,7 +7,7 @@ import importlib
 import pickle
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -221,11 +221,3 @@ def _entropy(where: str, value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 8:
         raise RuleError(f"{where}: entropy must be a number from 0 to 8")
     return float(value)
-
-
-def by_family(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
-    """Rules grouped by family, in load order."""
-    groups: dict[str, list[Rule]] = {}
-    for rule in rules:
-        groups.setdefault(rule.family, []).append(rule)
-    return groups

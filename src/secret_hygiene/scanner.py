@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from secret_hygiene.model import Blob, Finding, Skipped
@@ -116,16 +116,6 @@ class Engine:
             secret_hashes=_spellings(data[line_start:line_end], hit.start - line_start, hit),
             prefix_hashes=_prefixes(hit.secret),
         )
-
-    def scan(self, blobs: Iterable[Blob]) -> Iterator[Finding | Skipped]:
-        """Findings and skips for every blob, in order."""
-        for blob in blobs:
-            yield from self.scan_blob(blob)
-
-
-def scan(blobs: Iterable[Blob], rules: Sequence[Rule]) -> Iterator[Finding | Skipped]:
-    """Scan blobs with rules (builds a fresh Engine)."""
-    return Engine(rules).scan(blobs)
 
 
 def find_in_text(text: str, engine: Engine, path: str = "<text>") -> list[Finding]:
