@@ -126,13 +126,15 @@ def stream(repo: Any, *args: str, config: Sequence[str] = ()) -> Iterator[IO[byt
             raise _failure(args, err.read())
 
 
-def pipe(repo: Any, *args: str, data: bytes = b"", config: Sequence[str] = ()) -> bytes:
-    """Run git with `data` on stdin and return its stdout; failures become GitError."""
+def pipe(
+    repo: Any, *args: str, data: bytes = b"", config: Sequence[str] = (), ok: tuple[int, ...] = (0,)
+) -> bytes:
+    """Run git with `data` on stdin and return its stdout; exit codes outside `ok` become GitError."""
     proc = subprocess.run(
         _command(args, config), cwd=_cwd(repo), input=data, capture_output=True,
         env={**os.environ, **_QUIET_ENV}, check=False,
     )  # fmt: skip
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         raise _failure(args, proc.stderr)
     return proc.stdout
 
@@ -213,25 +215,14 @@ def check_ignore(repo: Any, paths: list[str]) -> dict[str, tuple[str, str, str] 
     if not paths:
         return {}
     data = b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in paths)
-    out = _run_stdin(repo, data, "check-ignore", "--no-index", "-v", "-n", "-z", "--stdin")
+    # check-ignore exits 1 when no path is ignored: still an answer, not a failure
+    out = pipe(repo, "check-ignore", "--no-index", "-v", "-n", "-z", "--stdin", data=data, ok=(0, 1))
     fields = [f.decode("utf-8", "surrogateescape") for f in out.split(b"\0")]
     result: dict[str, tuple[str, str, str] | None] = {}
     for i in range(0, len(fields) - 3, 4):
         source, line, pattern, path = fields[i : i + 4]
         result[path] = (source, line, pattern) if source else None
     return result
-
-
-def _run_stdin(repo: Any, data: bytes, *args: str) -> bytes:
-    """Run git with `data` on stdin; exit codes 0 and 1 both count as success (check-ignore)."""
-    proc = subprocess.run(
-        ["git", *args], cwd=_cwd(repo), input=data, capture_output=True,
-        env={**os.environ, **_QUIET_ENV}, check=False,
-    )  # fmt: skip
-    if proc.returncode not in (0, 1):
-        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {lines[-1] if lines else f'exit {proc.returncode}'}")
-    return proc.stdout
 
 
 def ignored_files(repo: Any) -> list[str]:

@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
-from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -23,6 +22,7 @@ from dotenv.parser import parse_stream
 
 from secret_hygiene import gitrepo
 from secret_hygiene.config import Config
+from secret_hygiene.envfiles.ignore import kind
 from secret_hygiene.errors import GitError
 from secret_hygiene.fingerprints import STORE_NAME, Store, compare, load_store
 from secret_hygiene.keyage import KeyAge, classify, thresholds
@@ -104,16 +104,10 @@ def env_files(files: Iterable[tuple[str, bool]], config: Config) -> list[tuple[s
             continue
         if excluded is not None and excluded.match_file(path):
             continue
-        if _matches(path, config.templates):
-            chosen.append((path, tracked, True))
-        elif _matches(path, config.env_files):
-            chosen.append((path, tracked, False))
+        found = kind(path, config)  # the env check's own answer, so both checks see the same files
+        if found is not None:
+            chosen.append((path, tracked, found == "template"))
     return chosen
-
-
-def _matches(path: str, patterns: Sequence[str]) -> bool:
-    name = PurePosixPath(path).name
-    return any(fnmatchcase(path if "/" in p else name, p) for p in patterns)
 
 
 def ledger_location(root: Path, config: Config) -> tuple[Path, str]:

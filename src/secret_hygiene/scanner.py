@@ -112,7 +112,7 @@ class Engine:
             commit=blob.commit,
             severity=rule.severity,
             details=_details(rule, blob),
-            secret_hash=_sha1(hit.secret),
+            secret_hash=sha1_hex(hit.secret),
             secret_hashes=_spellings(data[line_start:line_end], hit.start - line_start, hit),
             prefix_hashes=_prefixes(hit.secret),
         )
@@ -132,7 +132,8 @@ def _details(rule: Rule, blob: Blob) -> tuple[tuple[str, str], ...]:
     return tuple(details)
 
 
-def _sha1(text: str) -> str:
+def sha1_hex(text: str) -> str:
+    """The sha1 that detect-secrets records for a secret (its baselines' hashed_secret)."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
@@ -149,7 +150,7 @@ def _spellings(line: bytes, start: int, hit: _Hit) -> frozenset[str]:
         right = line.find(quote, end)
         if left >= 0 and right >= 0:
             found.add(line[left + 1 : right].decode("utf-8", "replace"))
-    return frozenset(_sha1(text) for text in found if text and text != hit.secret)
+    return frozenset(sha1_hex(text) for text in found if text and text != hit.secret)
 
 
 def _prefixes(secret: str, longest: int = 64) -> frozenset[str]:
@@ -157,7 +158,7 @@ def _prefixes(secret: str, longest: int = 64) -> frozenset[str]:
     (32 characters of a Stripe key, only `ghp` of a GitHub token, `BEGIN ... PRIVATE KEY`)."""
     found: set[str] = set()
     for text in {secret, secret.lstrip("-")}:
-        found.update(_sha1(text[:n]) for n in range(3, min(len(text), longest + 1)))
+        found.update(sha1_hex(text[:n]) for n in range(3, min(len(text), longest + 1)))
     return frozenset(found)
 
 

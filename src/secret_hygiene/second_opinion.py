@@ -9,7 +9,6 @@ a Finding carries only a redacted preview, a fingerprint and a hash.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
@@ -17,7 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from secret_hygiene.model import Blob, Finding
-from secret_hygiene.scanner import BINARY_SNIFF, fingerprint, redact
+from secret_hygiene.scanner import BINARY_SNIFF, fingerprint, redact, sha1_hex
 from secret_hygiene.suppress import line_allowed
 
 PREFIX = "detect-secrets:"
@@ -78,7 +77,7 @@ class SecondOpinion:
             commit=blob.commit,
             severity="medium",
             details=(("family", "detect-secrets"), ("provider", kind)),
-            secret_hash=_sha1(secret),
+            secret_hash=sha1_hex(secret),
         )
 
 
@@ -151,7 +150,3 @@ def _unique(group: list[Finding]) -> list[Finding]:
 
 def _slug(kind: str) -> str:
     return "-".join(kind.lower().split())
-
-
-def _sha1(secret: str) -> str:
-    return hashlib.sha1(secret.encode("utf-8")).hexdigest()

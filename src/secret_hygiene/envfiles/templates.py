@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from dotenv.parser import parse_stream
 
 from secret_hygiene.envfiles.values import benign, non_secret, public_demo, secret_like_name, url_passwords
 from secret_hygiene.model import Blob, Finding, Level, Skipped
-from secret_hygiene.scanner import BINARY_SNIFF, Engine, fingerprint, redact
+from secret_hygiene.scanner import BINARY_SNIFF, Engine, fingerprint, redact, sha1_hex
 from secret_hygiene.suppress import line_allowed
 
 _NEWLINE = re.compile(r"\r\n|\n|\r")  # as python-dotenv counts lines
@@ -80,7 +79,7 @@ def check_template(path: str, data: bytes, engine: Engine) -> Iterator[Finding |
         claimed.update(id(f) for f in mine)
         if entry.value is not None and public_demo(entry.value):
             continue
-        harmless = {_sha1(part) for part in benign(entry.value or "")}
+        harmless = {sha1_hex(part) for part in benign(entry.value or "")}
         mine = [f for f in mine if f.secret_hash not in harmless]
         if mine:
             yield from (_from_leak(f, entry.key) for f in mine)
@@ -89,10 +88,6 @@ def check_template(path: str, data: bytes, engine: Engine) -> Iterator[Finding |
         if finding is not None and not _allowed(lines, entry.line):
             yield finding
     yield from (_from_leak(f, None) for f in leaks if id(f) not in claimed)
-
-
-def _sha1(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()  # as scanner.Finding.secret_hash
 
 
 def _allowed(lines: list[bytes], line: int) -> bool:
