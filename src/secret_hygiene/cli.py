@@ -64,7 +64,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--format", choices=sorted(REPORTERS), help="default: text (github under GitHub Actions)"
     )
-    group.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
+    group.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
     group.add_argument(
         "--config",
         type=Path,
@@ -80,6 +80,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "-v", "--verbose", action="store_true", help="list skipped files and informational findings"
     )
+    group.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 1)")
 
 
 def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
@@ -125,7 +126,8 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
             report.suppressed + dropped, report.scanned,
         )  # fmt: skip
     fmt = args.format or ("github" if ctx.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    code = EXIT_FOUND if report.failing() else EXIT_OK
+    failing = report.findings if getattr(args, "strict", False) else report.failing()
+    code = EXIT_FOUND if failing else EXIT_OK
     if args.quiet and not report.findings and args.output is None:
         return code
     if args.output is not None:

@@ -49,8 +49,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "env files are still checked over the whole history")  # fmt: skip
     parser.add_argument("--now", type=rotation_cmd.moment, metavar="DATE",
                         help="judge key ages as of DATE (YYYY-MM-DD; default: today, UTC)")  # fmt: skip
-    parser.add_argument("--strict", action="store_true",
-                        help="warnings fail too (keys due soon or of unknown age, drift)")  # fmt: skip
     parser.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE",
                         help="an extra rule pack (file or directory); repeatable")  # fmt: skip
 

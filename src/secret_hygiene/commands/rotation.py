@@ -35,9 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--now", type=moment, metavar="DATE", help="judge ages as of DATE (YYYY-MM-DD; default: today, UTC)"
     )
     parser.add_argument(
-        "--strict", action="store_true", help="check: keys due soon or of unknown age fail too"
-    )
-    parser.add_argument(
         "--date", type=_day, metavar="D", help="record: the day the key was rotated (default: today)"
     )
     parser.add_argument("--file", type=Path, metavar="ENVFILE", help="only the keys of this env file")
