@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from secret_hygiene.formats import NotebookView, decode_wide, notebook_view
 from secret_hygiene.model import Blob, Finding, Skipped
 from secret_hygiene.noise import is_placeholder, shannon_entropy
 from secret_hygiene.prefilter import Prefilter, Windows
@@ -39,16 +40,19 @@ class Engine:
         """Findings in one blob, or a Skipped record when it is binary."""
         data = blob.data
         if b"\0" in data[:BINARY_SNIFF]:
-            yield Skipped(blob.path, "binary", blob.commit)
-            return
-        if blob.path.endswith(".ipynb"):
-            # Notebook cells are JSON strings: `KEY = \"...\"`. Rules expect plain quotes;
-            # a space for each backslash keeps every offset, line and column as they were.
-            data = data.replace(b'\\"', b' "')
+            wide = decode_wide(data)  # UTF-16/32 text has NULs too: same lines, same columns
+            if wide is None:
+                yield Skipped(blob.path, "binary", blob.commit)
+                return
+            blob = replace(blob, data=wide)
+        view = notebook_view(blob) if blob.path.endswith(".ipynb") else None
+        if view is not None:
+            blob = view.blob  # the notebook's strings decoded; findings map back to the file
+        data = blob.data
         candidates = self.prefilter.candidates(data)
         hits = [h for ri, windows in candidates.items() for h in self._matches(ri, data, windows)]
         for hit in self._claim(hits):
-            finding = self._finding(blob, data, hit)
+            finding = self._finding(blob, data, hit, view)
             if finding is not None:
                 yield finding
 
@@ -85,7 +89,7 @@ class Engine:
                 kept.append(hit)
         return sorted(kept, key=lambda h: (h.start, h.rule_index))
 
-    def _finding(self, blob: Blob, data: bytes, hit: _Hit) -> Finding | None:
+    def _finding(self, blob: Blob, data: bytes, hit: _Hit, view: NotebookView | None = None) -> Finding | None:
         line_start = data.rfind(b"\n", 0, hit.start) + 1
         line_end = _line_end(data, hit.start)
         previous = b""
@@ -96,9 +100,11 @@ class Engine:
         line = data.count(b"\n", 0, hit.start) + 1
         if blob.only_lines is not None and line not in blob.only_lines:
             return None
+        column = len(data[line_start : hit.start].decode("utf-8", "replace")) + 1
+        if view is not None:
+            column = view.column(line, column)
         if blob.line_map is not None and line <= len(blob.line_map):
             line = blob.line_map[line - 1]
-        column = len(data[line_start : hit.start].decode("utf-8", "replace")) + 1
         rule = self.rules[hit.rule_index]
         return Finding(
             check="leak",

@@ -1,0 +1,216 @@
+"""Format readers between a Blob's bytes and the engine: UTF-16/32 text and Jupyter notebooks.
+
+scanner.Engine.scan_blob passes every blob through here, whatever its source (work tree, index,
+a history patch), so a notebook or a UTF-16 file reads the same in every command.
+
+A notebook is JSON: a cell line `x = "abc"` is stored as `"x = \\"abc\\"\\n",`, and printed output
+the same way, so rules written for source code miss it. `notebook_view` decodes every JSON string
+in the file and lays the decoded text out as lines, each remembering the line of the file (and,
+on demand, the column of each character) it came from. The decoding works one line of the file
+at a time: a valid JSON document has no quote outside its strings and no raw newline inside one,
+so the strings on a line are exactly the quoted runs found from its start. That makes the same
+reader serve a whole notebook (tree scan, staged blob) and the added lines of a notebook in a
+history patch, where the JSON cannot be parsed whole: each added line is decoded on its own and
+keeps its line number, with no extra git call per commit.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from secret_hygiene.model import Blob
+
+SNIFF = 8192
+# UTF-32 first: its little-endian BOM starts with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode_wide(data: bytes) -> bytes | None:
+    """UTF-8 for UTF-32/UTF-16 text with a BOM or UTF-16 without one; None for anything else.
+
+    Lines and characters are kept one for one, so line numbers and columns found in the UTF-8
+    text are those of the file (the BOM is not counted, as editors do not show it).
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec).encode("utf-8")
+            except UnicodeDecodeError:
+                continue
+    codec = _bomless_utf16(data[:SNIFF])
+    if codec is None:
+        return None
+    try:
+        return data.decode(codec).encode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _bomless_utf16(sample: bytes) -> str | None:
+    """The UTF-16 codec when NULs fill every other byte of mostly printable text (ASCII-range text)."""
+    sample = sample[: len(sample) // 2 * 2]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 0.9 * pairs and even <= 0.02 * pairs:
+        codec = "utf-16-le"
+    elif even >= 0.9 * pairs and odd <= 0.02 * pairs:
+        codec = "utf-16-be"
+    else:
+        return None
+    text = sample.decode(codec, "replace")
+    printable = sum(1 for c in text if c.isprintable() or c in "\t\n\r\f")
+    return codec if printable >= 0.95 * len(text) else None
+
+
+# A JSON string on one line of a valid document: from a quote to the next unescaped quote.
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
+_SIMPLE = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "/": "/"}
+
+
+def decode_string(body: str, start: int = 0) -> tuple[str, list[int]]:
+    """A JSON string's body (between its quotes) decoded, and the offset in `body` (+ start) of each
+    decoded character. A surrogate pair is one character; a lone surrogate becomes U+FFFD; an escape
+    JSON does not know is kept as written."""
+    out: list[str] = []
+    cols: list[int] = []
+    done = 0
+    escapes = list(_ESCAPE.finditer(body))
+    i = 0
+    while i < len(escapes):
+        m = escapes[i]
+        out.append(body[done : m.start()])
+        cols.extend(range(start + done, start + m.start()))
+        char, done = _unescape(m, escapes[i + 1] if i + 1 < len(escapes) else None)
+        i += 2 if done > m.end() else 1
+        out.append(char)
+        cols.extend([start + m.start()] * len(char))
+    out.append(body[done:])
+    cols.extend(range(start + done, start + len(body)))
+    return "".join(out), cols
+
+
+def _unescape(m: re.Match[str], after: re.Match[str] | None) -> tuple[str, int]:
+    """One escape (and the low half of a surrogate pair right after it): (text, end of what was used)."""
+    code = m.group(1)
+    if len(code) == 1:
+        return _SIMPLE.get(code, m.group(0)), m.end()
+    value = int(code[1:], 16)
+    if 0xD800 <= value < 0xDC00 and after is not None and after.start() == m.end():
+        low = after.group(1)
+        if len(low) == 5 and 0xDC00 <= int(low[1:], 16) < 0xE000:
+            return chr(0x10000 + ((value - 0xD800) << 10) + int(low[1:], 16) - 0xDC00), after.end()
+    if 0xD800 <= value < 0xE000:
+        return "\ufffd", m.end()
+    return chr(value), m.end()
+
+
+def decode_line(line: str) -> list[tuple[str, list[int]]]:
+    """The text lines one line of a notebook file decodes to, each with the column in `line` of
+    every character. A line holding one string (a cell's source line, an output line) becomes that
+    string's text; a line with several (`"key": "value"`) keeps its shape with the strings decoded."""
+    strings = list(_STRING.finditer(line))
+    if not strings:
+        return [(line, list(range(len(line))))]
+    alone = (
+        len(strings) == 1
+        and not line[: strings[0].start()].strip()
+        and line[strings[0].end() :].strip() in ("", ",")
+    )
+    if alone:
+        text, cols = decode_string(strings[0].group(1), strings[0].start(1))
+        return _split(text, cols)
+    pieces: list[str] = []
+    cols = []
+    done = 0
+    for m in strings:
+        pieces.append(line[done : m.start(1)])
+        cols.extend(range(done, m.start(1)))
+        text, where = decode_string(m.group(1), m.start(1))
+        pieces.append(text)
+        cols.extend(where)
+        done = m.end(1)
+    pieces.append(line[done:])
+    cols.extend(range(done, len(line)))
+    return _split("".join(pieces), cols)
+
+
+def _split(text: str, cols: list[int]) -> list[tuple[str, list[int]]]:
+    """Decoded text split at its newlines; the newline that ends a cell line opens no new line."""
+    if text.endswith("\n"):
+        text, cols = text[:-1], cols[:-1]
+    out = []
+    start = 0
+    for part in text.split("\n"):
+        out.append((part, cols[start : start + len(part)]))
+        start += len(part) + 1
+    return out
+
+
+@dataclass(frozen=True)
+class NotebookView:
+    """The decoded text of a notebook as a Blob for the engine, and the way back to the file."""
+
+    blob: Blob
+    lines: Sequence[bytes]  # the lines of the original data
+    origin: Sequence[tuple[int, int]]  # per decoded line: (line of the data, index among its pieces)
+
+    def column(self, line: int, column: int) -> int:
+        """The 1-based column in the file of a 1-based (line, column) in the decoded text."""
+        data_line, piece = self.origin[line - 1]
+        raw = self.lines[data_line - 1].decode("utf-8", "replace")
+        cols = decode_line(raw)[piece][1]
+        return cols[column - 1] + 1 if 0 < column <= len(cols) else column
+
+
+def notebook_view(blob: Blob) -> NotebookView | None:
+    """The decoded view of a notebook; None for a whole file that is not JSON (scan its bytes).
+
+    A blob with a line_map is a history patch's lines, never a whole document: it is decoded
+    line by line without the JSON check.
+    """
+    if blob.line_map is None and not _is_json(blob.data):
+        return None
+    lines = blob.data.split(b"\n")
+    texts: list[str] = []
+    origin: list[tuple[int, int]] = []
+    for number, raw in enumerate(lines, 1):
+        for piece, (text, _) in enumerate(decode_line(raw.decode("utf-8", "replace"))):
+            texts.append(text)
+            origin.append((number, piece))
+    data = "\n".join(texts).encode("utf-8", "replace")
+    view = replace(blob, data=data, line_map=_line_map(blob, origin), only_lines=_only(blob, origin))
+    return NotebookView(view, lines, origin)
+
+
+def _is_json(data: bytes) -> bool:
+    try:
+        json.loads(data)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _line_map(blob: Blob, origin: list[tuple[int, int]]) -> tuple[int, ...]:
+    real = blob.line_map
+    if real is None:
+        return tuple(line for line, _ in origin)
+    # The data's last piece ends in a newline: the empty line after it has no number of its own.
+    return tuple(real[line - 1] if line <= len(real) else (real[-1] if real else line) for line, _ in origin)
+
+
+def _only(blob: Blob, origin: list[tuple[int, int]]) -> frozenset[int] | None:
+    if blob.only_lines is None:
+        return None
+    return frozenset(i for i, (line, _) in enumerate(origin, 1) if line in blob.only_lines)
