@@ -112,3 +112,29 @@ def test_staged_outside_git_is_exit_two_with_one_line(plain_dir: Path) -> None:
     assert run.code == 2 and "not a git repository" in run.err and len(run.err.strip().splitlines()) == 1
     run = run_cli(["scan", "--staged", "--no-git"], plain_dir)
     assert run.code == 2
+
+
+MISSING_SHA = "1234567890" * 4
+
+
+def test_a_staged_blob_missing_from_the_store_is_skipped_not_a_crash(git_repo: Path) -> None:
+    from secret_hygiene import gitrepo
+    from secret_hygiene.model import Blob, Skipped
+    from secret_hygiene.staged import _read
+
+    commit(git_repo, {"README.md": "x\n"})
+    repo = gitrepo.open_repo(git_repo)
+    present = git(git_repo, "rev-parse", "HEAD:README.md").strip()
+    wanted = [(MISSING_SHA, "gone.py"), (present, "README.md")]
+    lines: dict[str, frozenset[int] | Skipped] = {"gone.py": frozenset({1}), "README.md": frozenset({1})}
+    out = list(_read(repo, wanted, lines, 1000))
+    assert isinstance(out[0], Skipped) and "missing" in out[0].reason
+    assert out[1] == Blob("README.md", b"x\n", only_lines=frozenset({1}))
+
+
+def test_a_staged_entry_git_cannot_read_is_exit_two_with_one_line(git_repo: Path) -> None:
+    commit(git_repo, {"README.md": "x\n"})
+    git(git_repo, "update-index", "--add", "--cacheinfo", f"100644,{MISSING_SHA},b.py")
+    run = run_cli(["scan", "--staged"], git_repo)
+    assert run.code == 2 and run.err.count("\n") == 1 and "Traceback" not in run.err
+    assert MISSING_SHA in run.err

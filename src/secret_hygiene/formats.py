@@ -46,11 +46,11 @@ def decode_wide(data: bytes) -> bytes | None:
                 return data[len(bom) :].decode(codec).encode("utf-8")
             except UnicodeDecodeError:
                 continue
-    codec = _bomless_utf16(data[:SNIFF])
-    if codec is None:
+    bomless = _bomless_utf16(data[:SNIFF])
+    if bomless is None:
         return None
     try:
-        return data.decode(codec).encode("utf-8")
+        return data.decode(bomless).encode("utf-8")
     except UnicodeDecodeError:
         return None
 

@@ -185,9 +185,9 @@ def blob_sizes(repo: Any, shas: Sequence[str]) -> dict[str, int]:
     out = pipe(repo, "cat-file", "--batch-check", data="".join(f"{s}\n" for s in shas).encode())
     sizes = {}
     for line in out.decode("ascii").splitlines():
-        sha, kind, size = line.split()
-        if kind == "blob":
-            sizes[sha] = int(size)
+        parts = line.split()  # "<sha> missing" for an object the store lacks: left out
+        if len(parts) == 3 and parts[1] == "blob":
+            sizes[parts[0]] = int(parts[2])
     return sizes
 
 
@@ -197,7 +197,11 @@ def read_blobs(repo: Any, shas: Sequence[str]) -> dict[str, bytes]:
     blobs, pos = {}, 0
     while pos < len(out):
         end = out.index(b"\n", pos)
-        sha, _, size = out[pos:end].decode("ascii").split()
+        header = out[pos:end].decode("ascii").split()
+        if len(header) != 3:  # "<sha> missing": no content follows
+            pos = end + 1
+            continue
+        sha, _, size = header
         blobs[sha] = out[end + 1 : end + 1 + int(size)]
         pos = end + 1 + int(size) + 1
     return blobs

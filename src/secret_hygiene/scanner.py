@@ -89,7 +89,9 @@ class Engine:
                 kept.append(hit)
         return sorted(kept, key=lambda h: (h.start, h.rule_index))
 
-    def _finding(self, blob: Blob, data: bytes, hit: _Hit, view: NotebookView | None = None) -> Finding | None:
+    def _finding(
+        self, blob: Blob, data: bytes, hit: _Hit, view: NotebookView | None = None
+    ) -> Finding | None:
         line_start = data.rfind(b"\n", 0, hit.start) + 1
         line_end = _line_end(data, hit.start)
         previous = b""

@@ -15,6 +15,7 @@ from secret_hygiene import history as patches
 from secret_hygiene.model import Blob, Skipped
 
 SUBMODULE, SYMLINK = "160000", "120000"
+BINARY = "binary"
 
 
 def staged_blobs(
@@ -28,7 +29,7 @@ def staged_blobs(
         lines = added.get(path)
         if mode == SUBMODULE or reason == "" or lines is None:
             continue  # a submodule pointer, an excluded file, or a change that adds no line
-        if isinstance(lines, Skipped):
+        if isinstance(lines, Skipped) and lines.reason != BINARY:
             yield lines
         elif reason is not None or mode == SYMLINK:
             yield Skipped(path, reason or "symlink (not followed)")
@@ -41,15 +42,21 @@ def _read(
     repo: Any, wanted: list[tuple[str, str]], added: dict[str, frozenset[int] | Skipped], max_size: int
 ) -> Iterator[Blob | Skipped]:
     sizes = gitrepo.blob_sizes(repo, [sha for sha, _ in wanted]) if wanted else {}
-    small = [sha for sha, _ in wanted if sizes.get(sha, 0) <= max_size]
+    small = [sha for sha, _ in wanted if sha in sizes and sizes[sha] <= max_size]
     contents = gitrepo.read_blobs(repo, small) if small else {}
     for sha, path in wanted:
-        if sha not in contents:
-            yield Skipped(path, f"larger than the size cap ({sizes.get(sha, 0)} > {max_size} bytes)")
-            continue
-        lines = added[path]
-        assert not isinstance(lines, Skipped)
-        yield Blob(path, contents[sha], only_lines=lines)
+        if sha not in sizes:
+            yield Skipped(
+                path, "staged blob missing from the object store (a partial clone or damaged index)"
+            )
+        elif sha not in contents:
+            yield Skipped(path, f"larger than the size cap ({sizes[sha]} > {max_size} bytes)")
+        else:
+            lines = added[path]
+            # git's diff calls UTF-16 text binary and gives no added lines: the engine decodes
+            # such a blob (or skips it as binary) and the whole staged file is reported.
+            only = None if isinstance(lines, Skipped) else lines
+            yield Blob(path, contents[sha], only_lines=only)
 
 
 def _added_lines(repo: Any, pathspecs: Sequence[str], max_size: int) -> dict[str, frozenset[int] | Skipped]:
