@@ -9,7 +9,7 @@ from pathlib import Path
 from secret_hygiene.model import Finding, Skipped
 from secret_hygiene.rules import Rule
 from secret_hygiene.scanner import Engine
-from secret_hygiene.sources import read_files
+from secret_hygiene.sources import read_files, unreadable_warning
 
 # Below this many bytes a pool costs more (fork, result pickling) than it saves.
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
@@ -31,9 +31,7 @@ def scan_files(
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     chunks = _chunks(root, rels) if jobs > 1 else []
     if len(chunks) < 2:
-        engine = engine or Engine(rules)
-        for blob in read_files(root, rels, max_size, scan_generated):
-            yield from (engine.scan_blob(blob) if not isinstance(blob, Skipped) else [blob])
+        yield from _scan(engine or Engine(rules), root, rels, max_size, scan_generated)
         return
     import multiprocessing  # only large trees pay for the pool machinery
 
@@ -71,7 +69,17 @@ def _init(rules: Sequence[Rule], root: Path, max_size: int, scan_generated: bool
 def _scan_chunk(rels: list[str]) -> list[Finding | Skipped]:
     assert _worker is not None
     engine, root, max_size, scan_generated = _worker
-    out: list[Finding | Skipped] = []
+    return list(_scan(engine, root, rels, max_size, scan_generated))
+
+
+def _scan(
+    engine: Engine, root: Path, rels: Sequence[str], max_size: int, scan_generated: bool
+) -> Iterator[Finding | Skipped]:
     for blob in read_files(root, rels, max_size, scan_generated):
-        out.extend(engine.scan_blob(blob) if not isinstance(blob, Skipped) else [blob])
-    return out
+        if isinstance(blob, Skipped):
+            yield blob
+            warning = unreadable_warning(blob)
+            if warning is not None:
+                yield warning
+        else:
+            yield from engine.scan_blob(blob)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from secret_hygiene.model import Blob, Skipped
+from secret_hygiene.model import Blob, Finding, Skipped
 
 if TYPE_CHECKING:  # pathspec is imported only where patterns are matched (hook start-up)
     import pathspec
@@ -58,36 +60,68 @@ def verdict(exclude: Iterable[str], scan_generated: bool) -> Callable[[str], str
     return judge
 
 
-def walk(root: Path) -> list[str]:
-    """Files under a plain directory, honouring every .gitignore on the way; no symlinks followed."""
+def walk(root: Path) -> tuple[list[str], list[Skipped]]:
+    """Files under a plain directory, honouring every .gitignore on the way; no symlinks followed.
+
+    Iterative (a tree 1,200 directories deep must not exhaust Python's stack); a directory that
+    cannot be listed (no permission, a path longer than the system allows) is returned as Skipped.
+    """
     found: list[str] = []
-    _walk(root, "", [], found)
-    return found
+    skipped: list[Skipped] = []
+    # A stack of (directory, the .gitignore specs above it); reversed pushes keep sorted order.
+    stack: list[tuple[str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [("", [])]
+    while stack:
+        rel, specs = stack.pop()
+        directory = root / rel if rel else root
+        try:
+            specs = _with_ignore(directory, rel, specs)
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append(Skipped(f"{rel}/" if rel else "./", unreadable_reason(exc)))
+            continue
+        subdirs: list[str] = []
+        for entry in entries:
+            path = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.name == ".git":
+                continue
+            is_dir = entry.is_dir(follow_symlinks=False)
+            if _ignored(path + ("/" if is_dir else ""), specs):
+                continue
+            if is_dir:
+                subdirs.append(path)
+            else:
+                found.append(path)
+        stack.extend((sub, specs) for sub in reversed(subdirs))
+    return sorted(found), skipped
 
 
-def _walk(root: Path, rel: str, specs: list[tuple[str, pathspec.GitIgnoreSpec]], out: list[str]) -> None:
-    directory = root / rel if rel else root
+def _with_ignore(
+    directory: Path, rel: str, specs: list[tuple[str, pathspec.GitIgnoreSpec]]
+) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+    """`specs` plus the directory's own .gitignore, if it has one (a symlinked one is not read)."""
     ignore = directory / ".gitignore"
-    if ignore.is_file() and not ignore.is_symlink():
-        lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
-        import pathspec
-
-        specs = [*specs, (rel, pathspec.GitIgnoreSpec.from_lines(lines))]
     try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        path = f"{rel}/{entry.name}" if rel else entry.name
-        if entry.name == ".git":
-            continue
-        is_dir = entry.is_dir(follow_symlinks=False)
-        if _ignored(path + ("/" if is_dir else ""), specs):
-            continue
-        if is_dir:
-            _walk(root, path, specs, out)
-        else:
-            out.append(path)
+        st = os.lstat(ignore)
+    except FileNotFoundError:
+        return specs
+    if not stat.S_ISREG(st.st_mode):
+        return specs
+    with open(ignore, "rb") as fh:
+        lines = fh.read().decode("utf-8", "replace").splitlines()
+    import pathspec
+
+    return [*specs, (rel, pathspec.GitIgnoreSpec.from_lines(lines))]
+
+
+UNREADABLE = "unreadable"
+UNREADABLE_CHECK = "unreadable-file"
+
+
+def unreadable_reason(exc: OSError) -> str:
+    """The Skipped reason for a file or directory the operating system would not open."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"{UNREADABLE}: path longer than the operating system allows"
+    return f"{UNREADABLE}: {exc.strerror or exc}"
 
 
 def _ignored(path: str, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
@@ -100,13 +134,44 @@ def _ignored(path: str, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool
     return ignored
 
 
+def unreadable_warning(skip: Skipped) -> Finding | None:
+    """A warning for a file or directory that could not be read, else None.
+
+    A Skipped record alone lets the run pass; an unread file may hold a key, so it is also a
+    warning finding: listed in every format, and failing the run under --strict (cli.emit).
+    """
+    if not skip.reason.startswith(UNREADABLE):
+        return None
+    return Finding(
+        check=UNREADABLE_CHECK,
+        rule_id=UNREADABLE_CHECK,
+        path=skip.path,
+        line=None,
+        column=None,
+        message=f"not scanned, {skip.reason}",
+        fingerprint=hashlib.sha256(f"{UNREADABLE_CHECK}\0{skip.path}".encode()).hexdigest()[:40],
+        commit=skip.commit,
+        severity="medium",
+        level="warning",
+    )
+
+
 def read_file(root: Path, rel: str, max_size: int) -> Blob | Skipped:
-    """One file's bytes, or why it was skipped (symlink, not a file, too big, unreadable)."""
+    """One file's bytes, or why it was skipped (symlink, not a file, too big, unreadable).
+
+    A `rel` ending in "/" is a directory walk() could not list: it is Skipped with the reason.
+    """
     full = root / rel
+    if rel.endswith("/"):
+        try:
+            os.scandir(full).close()
+        except OSError as exc:
+            return Skipped(rel, unreadable_reason(exc))
+        return Skipped(rel, f"{UNREADABLE}: directory could not be listed")
     try:
         st = os.lstat(full)
     except OSError as exc:
-        return Skipped(rel, f"unreadable: {exc.strerror or exc}")
+        return Skipped(rel, unreadable_reason(exc))
     if stat.S_ISLNK(st.st_mode):
         return Skipped(rel, "symlink (not followed)")
     if not stat.S_ISREG(st.st_mode):
@@ -117,7 +182,7 @@ def read_file(root: Path, rel: str, max_size: int) -> Blob | Skipped:
         with open(full, "rb") as fh:
             return Blob(rel, fh.read())
     except OSError as exc:
-        return Skipped(rel, f"unreadable: {exc.strerror or exc}")
+        return Skipped(rel, unreadable_reason(exc))
 
 
 def read_files(

@@ -36,13 +36,15 @@ def load_project(
 ) -> Project:
     """Root and config for a command; stores the config's baseline for the reporter stage."""
     start = (ctx.cwd / start) if start is not None else ctx.cwd
-    if not start.exists():
+    if not start.exists() and not start.is_symlink():
         raise SecretHygieneError(f"{start}: no such file or directory")
-    start = start.resolve()
-    root = None if no_git else discover_root(start)
+    # A symlink given as the path is not followed: the project is where the link is (scan reports
+    # the link as skipped), never the directory of its target.
+    anchor = start.parent.resolve() if start.is_symlink() else start.resolve()
+    root = None if no_git else discover_root(anchor)
     in_git = root is not None
     if root is None:
-        root = start if start.is_dir() else start.parent
+        root = anchor if anchor.is_dir() else anchor.parent
     config = find_config(root, _abs(ctx, getattr(args, "config", None)))
     if getattr(args, "baseline", None) is None and config.baseline:
         args.config_baseline = config.base_dir / config.baseline

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 from pathlib import Path
 
 from secret_hygiene import gitrepo
 from secret_hygiene.commands.common import Project, load_project, project_rules, split
 from secret_hygiene.context import Context
-from secret_hygiene.errors import NotAGitRepo
+from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
 from secret_hygiene.filescan import scan_files
 from secret_hygiene.model import Blob, Finding, Report, Skipped
 from secret_hygiene.rules import Rule
@@ -95,7 +97,7 @@ def select_files(project: Project, paths: list[Path], all_files: bool, submodule
     dirs: list[str] = []
     for path in paths:
         rel = _relative(root, path)
-        if path.is_file() or path.is_symlink():
+        if _named_file(path):
             rels.append(rel)  # a file named explicitly (a pre-commit hook) is scanned as given
         else:
             dirs.append(rel)
@@ -108,7 +110,9 @@ def select_files(project: Project, paths: list[Path], all_files: bool, submodule
 
 def _expand(project: Project, dirs: list[str], all_files: bool, submodules: bool) -> list[str]:
     if not project.in_git:
-        found = walk(project.root)
+        found, unlisted = walk(project.root)
+        # A directory walk() could not list stays in the list ("dir/"): read_file reports it.
+        found += [s.path for s in unlisted]
         return [r for r in found if any(d in ("", ".") or r.startswith(d.rstrip("/") + "/") for d in dirs)]
     repo = gitrepo.open_repo(project.root)
     pathspecs = [d or "." for d in dirs]
@@ -118,16 +122,35 @@ def _expand(project: Project, dirs: list[str], all_files: bool, submodules: bool
     return files
 
 
+def _named_file(path: Path) -> bool:
+    """True for a path named on the command line that is not a directory to expand.
+
+    A symlink is kept as given (read_file reports it skipped, never followed, as the README says);
+    a regular file that cannot be read means the run cannot do as asked: one line, exit 2.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISREG(mode):
+            with open(path, "rb"):
+                pass
+    except FileNotFoundError:
+        return False  # a pathspec git may still match (a deleted file, a glob)
+    except OSError as exc:
+        raise SecretHygieneError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return not stat.S_ISDIR(mode)
+
+
 def _relative(root: Path, path: Path) -> str:
     absolute = Path(*path.parts) if path.is_absolute() else path
     try:
         rel = absolute.absolute().relative_to(root)
     except ValueError:
         try:
-            rel = absolute.resolve().relative_to(root)
+            # A symlink named as an argument is reported, not followed: resolve its parent only.
+            link = absolute.is_symlink()
+            resolved = absolute.absolute().parent.resolve() / absolute.name if link else absolute.resolve()
+            rel = resolved.relative_to(root)
         except ValueError:
-            from secret_hygiene.errors import SecretHygieneError
-
             raise SecretHygieneError(f"{path}: outside the scanned root {root}") from None
     text = rel.as_posix()
     return "" if text == "." else text
