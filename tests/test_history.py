@@ -304,3 +304,32 @@ def test_bare_repository_in_a_directory_not_named_dot_git(git_repo: Path, tmp_pa
     run = run_cli(["history", str(bare), "--format", "json"], tmp_path)
     assert run.code == 1, run.err
     assert [f["path"] for f in json.loads(run.out)["findings"]] == ["k.py"]
+
+
+def test_an_over_long_line_is_read_in_bounded_memory_and_later_lines_keep_their_place() -> None:
+    import tracemalloc
+
+    cap = 1 << 20
+    token = github_token(70)
+    patch = b"".join(
+        [
+            b"\0" + b"a" * 40 + b" 2026-01-01T00:00:00+00:00\n",
+            b"diff --git a/big.txt b/big.txt\n@@ -0,0 +1,2 @@\n+",
+            b"A" * (24 * cap),
+            b"\n+tail\n",
+            b"diff --git a/ctx.py b/ctx.py\n@@ -1,2 +1,3 @@\n ",
+            b"B" * (3 * cap),
+            b"\n+" + f"t = '{token}'".encode() + b"\n \n",
+        ]
+    )
+    stream = io.BytesIO(patch)  # a buffered binary stream, as git's stdout is
+    tracemalloc.start()
+    items = list(parse(stream, cap))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    skipped = [i for i in items if isinstance(i, Skipped)]
+    (blob,) = [i for i in items if isinstance(i, Blob)]
+    assert [s.path for s in skipped] == ["big.txt"] and "size cap" in skipped[0].reason
+    assert blob.path == "ctx.py" and blob.line_map == (1, 2, 3) and blob.only_lines == frozenset({2})
+    assert blob.data.split(b"\n")[1] == f"t = '{token}'".encode()
+    assert peak < 8 * cap, f"peak {peak} bytes while parsing a {len(patch)}-byte patch"

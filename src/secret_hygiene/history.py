@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from io import BufferedIOBase
+from typing import IO
 
 from secret_hygiene.model import Blob, Skipped
 
@@ -27,6 +29,7 @@ PATCH_OPTIONS = (
 COMMIT_FORMAT = "--format=%x00%H %aI"
 
 _PLUS, _MINUS, _SPACE, _NEWLINE = 43, 45, 32, 10
+_DRAIN = 1 << 20  # bytes per read while dropping the rest of an over-long line
 # A verdict on a path: None scans it, "" drops it silently (config exclude), any other text skips it.
 Verdict = Callable[[str], "str | None"]
 
@@ -58,11 +61,18 @@ def log_args(revs: Iterable[str], merges: bool) -> list[str]:
 
 
 def parse(
-    lines: Iterable[bytes], max_size: int, verdict: Verdict = lambda _: None, date: str | None = None
+    lines: Iterable[bytes] | IO[bytes],
+    max_size: int,
+    verdict: Verdict = lambda _: None,
+    date: str | None = None,
 ) -> Iterator[CommitStart | Blob | Skipped]:
-    """CommitStarts, then a Blob (or Skipped) for each file with added lines in that commit."""
+    """CommitStarts, then a Blob (or Skipped) for each file with added lines in that commit.
+
+    Given a stream (git's stdout), lines are read with a bound, so memory stays flat whatever
+    the longest line: a line over the cap only needs enough of it to know it is over.
+    """
     state = _File("", None, date, max_size, "")
-    stream = iter(lines)
+    stream = bounded_lines(lines, max_size + 2) if isinstance(lines, BufferedIOBase) else iter(lines)
     for line in stream:
         if line.startswith(b"diff --git "):
             yield from state.done()
@@ -78,6 +88,22 @@ def parse(
         else:
             state.header(line)
     yield from state.done()
+
+
+def bounded_lines(stream: BufferedIOBase, limit: int) -> Iterator[bytes]:
+    """The lines of `stream`, each cut to its first `limit` bytes (plus its newline).
+
+    A diff line cut here holds a marker byte and more than the size cap: an added line makes its
+    file "larger than the size cap", a removed one is not kept, and a context line keeps its
+    head; the newline keeps every later line in its place.
+    """
+    readline = stream.readline
+    while line := readline(limit):
+        if len(line) == limit and not line.endswith(b"\n"):
+            while (rest := readline(_DRAIN)) and not rest.endswith(b"\n"):
+                pass  # the rest of an over-long line, read and dropped in bounded pieces
+            line += b"\n"
+        yield line
 
 
 class _File:
