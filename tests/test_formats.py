@@ -237,14 +237,18 @@ def test_a_utf16_file_is_scanned_by_scan_and_scan_staged(git_repo: Path) -> None
 def test_decode_string_agrees_with_json(text: str, ascii_only: bool) -> None:
     body = json.dumps(text, ensure_ascii=ascii_only)[1:-1]
     decoded, cols = decode_string(body)
-    assert decoded == text and len(cols) == len(decoded)
+    assert decoded == text and cols is not None and len(cols) == len(decoded)
     assert all(0 <= c < len(body) for c in cols) and cols == sorted(cols)
+    assert decode_string(body, None) == (text, None)
 
 
 @given(st.text(max_size=200))
 def test_decode_line_never_fails_and_columns_stay_on_the_line(line: str) -> None:
-    for text, cols in decode_line(line.replace("\n", " ")):
-        assert len(cols) == len(text) and all(0 <= c < max(len(line), 1) for c in cols)
+    line = line.replace("\n", " ")
+    decoded = decode_line(line)
+    for text, cols in decoded:
+        assert cols is not None and len(cols) == len(text) and all(0 <= c < max(len(line), 1) for c in cols)
+    assert [text for text, _ in decode_line(line, columns=False)] == [text for text, _ in decoded]
 
 
 JSON = st.recursive(
@@ -287,3 +291,28 @@ def test_any_json_in_a_notebook_file_scans_without_error(value: Any) -> None:
     count = len(text.split("\n"))
     assert view.blob.line_map is not None and all(1 <= n <= count for n in view.blob.line_map)
     list(ENGINE.scan_blob(Blob("n.ipynb", text.encode())))
+
+
+def test_a_notebook_with_a_large_image_output_scans_in_time_and_memory_near_its_size() -> None:
+    import base64
+    import random
+    import time
+    import tracemalloc
+
+    image = base64.b64encode(random.Random(5).randbytes(3_000_000)).decode()
+    lines, keys = trading_lines(30)
+    figure = {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/png": image, "text/plain": ["<Figure>"]},
+    }
+    data = (json.dumps(notebook([code(lines, [figure])]), indent=1) + "\n").encode()
+    tracemalloc.start()
+    started = time.perf_counter()
+    results = found("plot.ipynb", data)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert results and all(any(at(data.decode(), f).startswith(k) for k in keys) for f in results)
+    assert peak < 8 * len(data), f"peak {peak} bytes for a {len(data)}-byte notebook"
+    assert elapsed < 5, f"{elapsed:.1f} s for a {len(data)}-byte notebook"

@@ -73,32 +73,47 @@ def _bomless_utf16(sample: bytes) -> str | None:
     return codec if printable >= 0.95 * len(text) else None
 
 
-# A JSON string on one line of a valid document: from a quote to the next unescaped quote.
-_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# A JSON string on one line of a valid document: from a quote to the next unescaped quote
+# (the unrolled form, linear on a multi-megabyte base64 image line).
+_STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
 _SIMPLE = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "/": "/"}
+Columns = list[int] | None  # per decoded character, its offset in the line; None when not asked for
 
 
-def decode_string(body: str, start: int = 0) -> tuple[str, list[int]]:
-    """A JSON string's body (between its quotes) decoded, and the offset in `body` (+ start) of each
-    decoded character. A surrogate pair is one character; a lone surrogate becomes U+FFFD; an escape
-    JSON does not know is kept as written."""
+def decode_string(body: str, start: int | None = 0) -> tuple[str, Columns]:
+    """A JSON string's body (between its quotes) decoded, and, unless `start` is None, the offset
+    in the line (`start` + offset in `body`) of each decoded character. A surrogate pair is one
+    character; a lone surrogate becomes U+FFFD; an escape JSON does not know is kept as written."""
+    if "\\" not in body:
+        return body, None if start is None else list(range(start, start + len(body)))
     out: list[str] = []
-    cols: list[int] = []
     done = 0
     escapes = list(_ESCAPE.finditer(body))
     i = 0
     while i < len(escapes):
         m = escapes[i]
         out.append(body[done : m.start()])
-        cols.extend(range(start + done, start + m.start()))
         char, done = _unescape(m, escapes[i + 1] if i + 1 < len(escapes) else None)
         i += 2 if done > m.end() else 1
         out.append(char)
-        cols.extend([start + m.start()] * len(char))
     out.append(body[done:])
+    return "".join(out), None if start is None else _columns(body, escapes, start)
+
+
+def _columns(body: str, escapes: list[re.Match[str]], start: int) -> list[int]:
+    """Offsets (+ start) in `body` of each character decode_string makes of it."""
+    cols: list[int] = []
+    done = 0
+    i = 0
+    while i < len(escapes):
+        m = escapes[i]
+        cols.extend(range(start + done, start + m.start()))
+        char, done = _unescape(m, escapes[i + 1] if i + 1 < len(escapes) else None)
+        i += 2 if done > m.end() else 1
+        cols.extend([start + m.start()] * len(char))
     cols.extend(range(start + done, start + len(body)))
-    return "".join(out), cols
+    return cols
 
 
 def _unescape(m: re.Match[str], after: re.Match[str] | None) -> tuple[str, int]:
@@ -116,41 +131,45 @@ def _unescape(m: re.Match[str], after: re.Match[str] | None) -> tuple[str, int]:
     return chr(value), m.end()
 
 
-def decode_line(line: str) -> list[tuple[str, list[int]]]:
-    """The text lines one line of a notebook file decodes to, each with the column in `line` of
-    every character. A line holding one string (a cell's source line, an output line) becomes that
-    string's text; a line with several (`"key": "value"`) keeps its shape with the strings decoded."""
+def decode_line(line: str, columns: bool = True) -> list[tuple[str, Columns]]:
+    """The text lines one line of a notebook file decodes to, each with (if `columns`) the offset
+    in `line` of every character. A line holding one string (a cell's source line, an output
+    line) becomes that string's text; a line with several (`"key": "value"`) keeps its shape with
+    the strings decoded."""
     strings = list(_STRING.finditer(line))
     if not strings:
-        return [(line, list(range(len(line))))]
+        return [(line, list(range(len(line))) if columns else None)]
     alone = (
         len(strings) == 1
         and not line[: strings[0].start()].strip()
         and line[strings[0].end() :].strip() in ("", ",")
     )
     if alone:
-        text, cols = decode_string(strings[0].group(1), strings[0].start(1))
-        return _split(text, cols)
+        return _split(*decode_string(strings[0].group(1), strings[0].start(1) if columns else None))
     pieces: list[str] = []
-    cols = []
+    cols: list[int] = []
     done = 0
     for m in strings:
         pieces.append(line[done : m.start(1)])
-        cols.extend(range(done, m.start(1)))
-        text, where = decode_string(m.group(1), m.start(1))
+        text, where = decode_string(m.group(1), m.start(1) if columns else None)
         pieces.append(text)
-        cols.extend(where)
+        if where is not None:
+            cols.extend(range(done, m.start(1)))
+            cols.extend(where)
         done = m.end(1)
     pieces.append(line[done:])
-    cols.extend(range(done, len(line)))
-    return _split("".join(pieces), cols)
+    cols.extend(range(done, len(line)) if columns else ())
+    return _split("".join(pieces), cols if columns else None)
 
 
-def _split(text: str, cols: list[int]) -> list[tuple[str, list[int]]]:
+def _split(text: str, cols: Columns) -> list[tuple[str, Columns]]:
     """Decoded text split at its newlines; the newline that ends a cell line opens no new line."""
     if text.endswith("\n"):
-        text, cols = text[:-1], cols[:-1]
-    out = []
+        text = text[:-1]
+        cols = cols[:-1] if cols is not None else None
+    if cols is None:
+        return [(part, None) for part in text.split("\n")]
+    out: list[tuple[str, Columns]] = []
     start = 0
     for part in text.split("\n"):
         out.append((part, cols[start : start + len(part)]))
@@ -171,7 +190,7 @@ class NotebookView:
         data_line, piece = self.origin[line - 1]
         raw = self.lines[data_line - 1].decode("utf-8", "replace")
         cols = decode_line(raw)[piece][1]
-        return cols[column - 1] + 1 if 0 < column <= len(cols) else column
+        return cols[column - 1] + 1 if cols is not None and 0 < column <= len(cols) else column
 
 
 def notebook_view(blob: Blob) -> NotebookView | None:
@@ -186,7 +205,7 @@ def notebook_view(blob: Blob) -> NotebookView | None:
     texts: list[str] = []
     origin: list[tuple[int, int]] = []
     for number, raw in enumerate(lines, 1):
-        for piece, (text, _) in enumerate(decode_line(raw.decode("utf-8", "replace"))):
+        for piece, (text, _) in enumerate(decode_line(raw.decode("utf-8", "replace"), columns=False)):
             texts.append(text)
             origin.append((number, piece))
     data = "\n".join(texts).encode("utf-8", "replace")
