@@ -316,3 +316,29 @@ def test_a_notebook_with_a_large_image_output_scans_in_time_and_memory_near_its_
     assert results and all(any(at(data.decode(), f).startswith(k) for k in keys) for f in results)
     assert peak < 8 * len(data), f"peak {peak} bytes for a {len(data)}-byte notebook"
     assert elapsed < 5, f"{elapsed:.1f} s for a {len(data)}-byte notebook"
+
+
+def test_context_lines_of_a_notebook_never_show_a_key_rules_find_only_decoded() -> None:
+    from secret_hygiene.scanner import redacted_lines
+
+    lines, keys = trading_lines(31)
+    text = json.dumps(notebook([code([*lines[2:4], "print(exchange)\n"])]), indent=1)
+    assert all(k not in "\n".join(redacted_lines(text.encode(), ENGINE)) for k in keys[2:]) is False
+    shown = "\n".join(redacted_lines(text.encode(), ENGINE, "bot.ipynb"))
+    assert len(shown.split("\n")) == len(text.split("\n"))
+    assert all(k not in shown for k in keys[2:]) and "print(exchange)" in shown
+    for f in found("bot.ipynb", text.encode()):  # every finding's own line is shown masked
+        assert f.line is not None and "*" * 12 in shown.split("\n")[f.line - 1]
+
+
+def test_masking_covers_whole_escapes_and_surrogate_pairs() -> None:
+    body = "ab" + "\\u00e9" + "\\ud83d\\ude00" + '\\"' + "z"  # ab, é, a surrogate pair, ", z
+    raw_line = '  "k = ' + body + '\\n"'
+    text = '{"source": [\n' + raw_line + "\n]}"
+    view = notebook_view(Blob("n.ipynb", text.encode()))
+    assert view is not None
+    value = 'ab\u00e9\U0001f600"z'.encode()
+    start = view.blob.data.index(value)
+    masked = view.masked([(start, start + len(value))]).decode().split("\n")[1]
+    left = raw_line.index("ab")
+    assert masked == raw_line[:left] + "*" * (len(raw_line) - left - 3) + raw_line[-3:]

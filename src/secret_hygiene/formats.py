@@ -19,7 +19,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from secret_hygiene.model import Blob
@@ -185,12 +185,62 @@ class NotebookView:
     lines: Sequence[bytes]  # the lines of the original data
     origin: Sequence[tuple[int, int]]  # per decoded line: (line of the data, index among its pieces)
 
-    def column(self, line: int, column: int) -> int:
-        """The 1-based column in the file of a 1-based (line, column) in the decoded text."""
+    def columns(self, line: int) -> list[int]:
+        """For a 1-based line of the decoded text, the 0-based column in the file of each character."""
         data_line, piece = self.origin[line - 1]
         raw = self.lines[data_line - 1].decode("utf-8", "replace")
-        cols = decode_line(raw)[piece][1]
-        return cols[column - 1] + 1 if cols is not None and 0 < column <= len(cols) else column
+        return decode_line(raw)[piece][1] or []
+
+    def column(self, line: int, column: int) -> int:
+        """The 1-based column in the file of a 1-based (line, column) in the decoded text."""
+        cols = self.columns(line)
+        return cols[column - 1] + 1 if 0 < column <= len(cols) else column
+
+    def masked(self, spans: Iterable[tuple[int, int]]) -> bytes:
+        """The file's data with the characters behind byte spans of the decoded text turned to `*`
+        (as many as they were, so lines and columns stay): what a rule matches in the decoded
+        text may not match in the file's escaped spelling, yet must never be shown."""
+        text = self.blob.data
+        lines = [raw.decode("utf-8", "replace") for raw in self.lines]
+        hidden: dict[int, set[int]] = {}
+        for start, end in spans:
+            line = text.count(b"\n", 0, start) + 1
+            line_start = text.rfind(b"\n", 0, start) + 1
+            while line_start < end:
+                line_end = _end_of_line(text, line_start)
+                first = len(text[line_start : max(start, line_start)].decode("utf-8", "replace"))
+                last = len(text[line_start : min(end, line_end)].decode("utf-8", "replace"))
+                number = self.origin[line - 1][0]
+                hidden.setdefault(number, set()).update(
+                    _raw_chars(lines[number - 1], self.columns(line), first, last)
+                )
+                line, line_start = line + 1, line_end + 1
+        for number, cols in hidden.items():
+            chars = list(lines[number - 1])
+            for col in cols:
+                chars[col] = "*"
+            lines[number - 1] = "".join(chars)
+        return "\n".join(lines).encode("utf-8")
+
+
+def _raw_chars(raw: str, cols: list[int], first: int, last: int) -> set[int]:
+    """The columns of `raw` that spell decoded characters first..last-1, escapes whole."""
+    out: set[int] = set()
+    for i in range(first, min(last, len(cols))):
+        stop = cols[i + 1] if i + 1 < len(cols) and cols[i + 1] > cols[i] else cols[i] + 1
+        escape = _ESCAPE.match(raw, cols[i])
+        if escape is not None:
+            stop = max(stop, escape.end())
+            if escape.group(1)[:2].lower() == "ud":  # a surrogate pair: the low half too
+                low = _ESCAPE.match(raw, escape.end())
+                stop = max(stop, low.end()) if low is not None else stop
+        out.update(range(cols[i], min(stop, len(raw))))
+    return out
+
+
+def _end_of_line(data: bytes, pos: int) -> int:
+    end = data.find(b"\n", pos)
+    return len(data) if end < 0 else end
 
 
 def notebook_view(blob: Blob) -> NotebookView | None:

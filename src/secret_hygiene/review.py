@@ -81,7 +81,7 @@ def context(f: Finding, source: Callable[[Finding], bytes | None], engine: Engin
     data = source(f)
     if data is None:
         return ["  (no context: the file could not be read)"]
-    lines = redacted_lines(data, engine)
+    lines = redacted_lines(data, engine, f.path)
     if f.line > len(lines) or "*" * 12 not in lines[f.line - 1]:  # the secret was not re-found there
         return ["  (no context: the secret could not be located again to redact it)"]
     first, last = max(1, f.line - CONTEXT), min(len(lines), f.line + CONTEXT)

@@ -170,16 +170,18 @@ def _prefixes(secret: str, longest: int = 64) -> frozenset[str]:
     return frozenset(found)
 
 
-def redacted_lines(data: bytes, engine: Engine) -> list[str]:
+def redacted_lines(data: bytes, engine: Engine, path: str = "") -> list[str]:
     """The lines of `data` with every span any rule matches replaced by a redacted preview.
 
     For showing a finding's context (baseline audit). Overlapping matches are merged; a
-    multi-line secret keeps its line breaks so the line numbers stay true.
+    multi-line secret keeps its line breaks so the line numbers stay true. In a notebook, what
+    rules match in its decoded strings is masked in the file's own spelling first.
     """
-    candidates = engine.prefilter.candidates(data).items()
-    spans = sorted((h.start, h.end) for ri, w in candidates for h in engine._matches(ri, data, w))
+    view = notebook_view(Blob(path, data)) if path.endswith(".ipynb") else None
+    if view is not None:
+        data = view.masked(_spans(view.blob.data, engine))
     merged: list[list[int]] = []
-    for start, end in spans:
+    for start, end in _spans(data, engine):
         if merged and start < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         elif end > start:
@@ -192,6 +194,12 @@ def redacted_lines(data: bytes, engine: Engine) -> list[str]:
         done = end
     out.append(data[done:])
     return b"".join(out).decode("utf-8", "replace").splitlines()
+
+
+def _spans(data: bytes, engine: Engine) -> list[tuple[int, int]]:
+    """Every span of `data` any rule matches, sorted."""
+    candidates = engine.prefilter.candidates(data).items()
+    return sorted((h.start, h.end) for ri, w in candidates for h in engine._matches(ri, data, w))
 
 
 def _secret_group(m: re.Match[bytes]) -> int | str:
