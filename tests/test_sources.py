@@ -178,3 +178,26 @@ def test_a_symlink_argument_is_skipped_and_the_root_stays_where_the_link_is(
         assert result.code == 0, (args, result.out, result.err)
         assert f"skipped {args[-1]}: symlink (not followed)" in result.out
         assert "outside" not in result.out + result.err
+
+
+def test_a_directory_the_user_cannot_list_is_a_warning_under_no_git(plain_dir: Path) -> None:
+    prefix = _without_read_permission()
+    if prefix is None:
+        pytest.skip("running as root without setpriv: cannot act as a user who can't list a directory")
+    (plain_dir / "sub").mkdir()
+    (plain_dir / "sub" / "a.py").write_text(f"t = '{github_token(63)}'\n")
+    (plain_dir / "b.py").write_text("y = 1\n")
+    (plain_dir / "sub").chmod(0)
+    try:
+        probe = subprocess.run(
+            [*prefix, "-c", "import os; os.listdir('sub')"], cwd=plain_dir, capture_output=True
+        )
+        if probe.returncode == 0:
+            pytest.skip("this user can list a mode-000 directory (capabilities could not be dropped)")
+        plain = _run(prefix, plain_dir, "scan", "--no-git", "--format", "json", ".")
+        strict = _run(prefix, plain_dir, "scan", "--no-git", "--strict", "-q", ".")
+    finally:
+        (plain_dir / "sub").chmod(0o755)
+    (warning,) = findings(plain.stdout)
+    assert plain.returncode == 0 and (warning["check"], warning["path"]) == ("unreadable-file", "sub/")
+    assert strict.returncode == 1
