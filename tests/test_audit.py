@@ -100,12 +100,13 @@ def test_text_has_a_table_by_check_and_the_worst_first(git_repo: Path) -> None:
     lines = run.out.splitlines()
     head = next(i for i, line in enumerate(lines) if line.split() == ["CHECK", "COUNT", "WORST"])
     table = {line.split()[0] + (" (history)" if "(history)" in line else ""): line.split()[-2:] for line in
-             lines[head + 1 :] if line.startswith("  ")}  # fmt: skip
+             lines[head + 1 :] if line.startswith("  ") and not line.startswith("  - ")}  # fmt: skip
     assert table["leak (history)"] == ["1", "error"]
     assert table["env-example-missing"][1] == "warning"
-    levels = [line.split()[1].split("[")[0] for line in lines if "[" in line and line.startswith("  ")]
+    levels = [line.split("[")[0] for line in lines if line.startswith(("error[", "warning[", "note["))]
     assert levels.index("warning") > max(i for i, level in enumerate(levels) if level == "error")
-    assert lines[-1].startswith("FAIL: ")
+    status = next(i for i, line in enumerate(lines) if line.startswith(("FAIL: ", "OK: ")))
+    assert lines[status].startswith("FAIL: ") and lines[status + 1] == "next steps:"
 
 
 def test_github_format_annotates_every_finding(git_repo: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import commit, git, github_token
+from tests.conftest import commit, fake, git, github_token
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
@@ -211,3 +211,46 @@ def test_pre_push_of_a_new_history_holding_a_key_is_refused(
     refused = attempt(git_repo, hook_env, "push", "-q", "origin", "main")
     assert refused.returncode != 0 and "leak.py" in refused.stdout
     assert git(remote, "for-each-ref").strip() == ""
+
+
+def telegram_token(seed: int) -> str:
+    """A synthetic Telegram bot token shape (bot id, ':AA', 33 characters)."""
+    return fake("", 10, "123456789", seed=seed) + ":AA" + fake("", 33, seed=seed)
+
+
+def run_all_files(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=repo,
+        env={**os.environ, **env}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_all_files_run_of_the_main_hook_scans_committed_files_whole(
+    git_repo: Path, hook_env: dict[str, str]
+) -> None:
+    install(git_repo, hook_env, ["secret-hygiene"])
+    token = telegram_token(46)
+    alerts = '{\n  "telegram": {\n    "chat": 42,\n    "token": "' + token + '"\n  }\n}\n'
+    (git_repo / "alerts.json").write_text(alerts, encoding="utf-8")
+    (git_repo / "ok.py").write_text("x = 1\n", encoding="utf-8")
+    git(git_repo, "add", "alerts.json", "ok.py")
+    git(git_repo, "commit", "-q", "--no-verify", "-m", "a key that got past the hooks")
+    proc = run_all_files(git_repo, hook_env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "alerts.json:4:" in proc.stdout and "telegram-bot-token" in proc.stdout
+    assert "ok.py" not in proc.stdout and token not in proc.stdout and token[12:30] not in proc.stdout
+    assert "with no staged change read whole" in proc.stdout
+
+
+def test_a_clean_all_files_run_says_what_it_checked(git_repo: Path, hook_env: dict[str, str]) -> None:
+    install(git_repo, hook_env, ["secret-hygiene"])
+    commit(git_repo, {"ok.py": "x = 1\ny = 2\n"})
+    proc = run_all_files(git_repo, hook_env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # pre-commit prints a passing hook's output only with --verbose; run the hook's entry as it does.
+    verbose = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose"], cwd=git_repo,
+        env={**os.environ, **hook_env}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert "OK: 0 problem(s), 0 warning(s); checked 0 staged file(s)" in verbose.stdout
+    assert "file(s) with no staged change read whole" in verbose.stdout

@@ -8,6 +8,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -121,10 +122,7 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
 
         known = baseline_mod.load(Path(baseline_path))
         kept, dropped = baseline_mod.subtract(report.findings, known)
-        report = Report(
-            tuple(kept), report.skipped, report.notes, report.checks,
-            report.suppressed + dropped, report.scanned,
-        )  # fmt: skip
+        report = replace(report, findings=tuple(kept), suppressed=report.suppressed + dropped)
     fmt = args.format or ("github" if ctx.environ.get("GITHUB_ACTIONS") == "true" else "text")
     failing = report.findings if getattr(args, "strict", False) else report.failing()
     code = EXIT_FOUND if failing else EXIT_OK
