@@ -162,6 +162,20 @@ def test_a_secret_in_the_tree_and_in_history_is_reported_once(git_repo: Path) ->
     assert only["details"]["introduced_date"].startswith("2025-06-01")
 
 
+def test_each_copy_of_a_secret_names_a_commit_that_put_it_in_that_file(git_repo: Path) -> None:
+    key = stripe_live(84)
+    first = commit(git_repo, {".gitignore": ".env\n", "a.py": f'KEY = "{key}"\n'})
+    copied = commit(git_repo, {"b.py": f'# copy\nKEY = "{key}"\n'})
+    _, doc = audit_json(git_repo)
+    leaks = {f["path"]: f for f in doc["findings"] if f["check"] == "leak"}
+    assert set(leaks) == {"a.py", "b.py"}
+    assert leaks["a.py"]["details"]["introduced"] == first
+    assert leaks["b.py"]["details"]["introduced"] == copied
+    assert "introduced_at" not in leaks["b.py"]["details"]
+    for path, f in leaks.items():
+        assert key in git(git_repo, "show", f["details"]["introduced"], "--", path)
+
+
 def test_no_history_and_since_limit_the_history_scan(git_repo: Path) -> None:
     old = github_token(82)
     base = commit(git_repo, {".gitignore": ".env\n", "old.py": f'T = "{old}"\n'})
