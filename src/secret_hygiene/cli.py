@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "env": "secret_hygiene.commands.env",
     "rotation": "secret_hygiene.commands.rotation",
     "audit": "secret_hygiene.commands.audit",
+    "pre-commit": "secret_hygiene.commands.precommit",
     "baseline": "secret_hygiene.commands.baseline",
     "install-hooks": "secret_hygiene.commands.install_hooks",
     "rules": "secret_hygiene.commands.rules_cmd",

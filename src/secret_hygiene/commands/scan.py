@@ -11,7 +11,6 @@ from secret_hygiene.context import Context
 from secret_hygiene.errors import NotAGitRepo
 from secret_hygiene.filescan import scan_files
 from secret_hygiene.model import Blob, Finding, Report, Skipped
-from secret_hygiene.rules import Rule
 from secret_hygiene.scanner import Engine
 from secret_hygiene.second_opinion import second_opinion
 from secret_hygiene.sources import exclusion, read_files, verdict, walk
@@ -60,7 +59,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     rules = project_rules(project, [ctx.cwd / p for p in args.rules])
     second = args.with_detect_secrets or project.config.with_detect_secrets
     if args.staged:
-        return _scan_staged(project, rules, [ctx.cwd / p for p in paths], second)
+        return scan_staged(project, Engine(rules), [ctx.cwd / p for p in paths], second)
     rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files, args.recurse_submodules)
     config = project.config
     results = list(
@@ -73,7 +72,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=len(rels) - len(skipped))
 
 
-def _scan_staged(project: Project, rules: list[Rule], paths: list[Path], second: bool = False) -> Report:
+def scan_staged(project: Project, engine: Engine, paths: list[Path], second: bool = False) -> Report:
     """The index against HEAD: whole staged blobs, reports limited to the added lines (issue 4).
 
     Files named explicitly that have no staged change (pre-commit's `--all-files` run, a push-time
@@ -87,7 +86,6 @@ def _scan_staged(project: Project, rules: list[Rule], paths: list[Path], second:
     named = [r for p, r in zip(paths, rels, strict=True) if r and not p.is_dir()]
     config = project.config
     judge = verdict(config.exclude, config.scan_generated)
-    engine = Engine(rules)
     tally = _Tally()
     results: list[Finding | Skipped] = []
     blobs: list[Blob] = []  # kept only for the second opinion
