@@ -4,7 +4,7 @@ The pre-commit framework starts one process per hook id, and each start costs mo
 checks of a small commit. This command runs the staged leak scan (as `scan --staged`), the env
 checks (as `env`) and the rotation check (as `rotation check`) with one rule load and one Engine.
 At commit time an overdue key is a warning (one old key must not block a typo fix); it fails with
-`--rotation fail` or `--strict`, and always in `audit`, CI and the pre-push hook.
+`--rotation fail` or `--strict`, and always in `audit` and `rotation check` (CI).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from secret_hygiene.scanner import Engine
 
 CHECKING = True
 HELP = "the commit-time checks in one run: staged keys, .env hygiene, key rotation (overdue keys warn)"
-_AT_COMMIT = "a warning at commit time; audit, CI and pre-push fail on it (--rotation fail to fail here)"
+_AT_COMMIT = "a warning at commit time; audit and rotation check fail on it (--rotation fail to fail here)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,9 +56,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     findings = fold_duplicates([*leaks.findings, *env.findings, *rotation])
     if args.strict:
         findings = strictly(findings)
-    checked = (
-        f"{leaks.checked}; env: {env.scanned} env file(s) and template(s); rotation: {keys.scanned} key(s)"
-    )
+    checked = f"{leaks.checked}; {env.checked}; {keys.scanned} key(s)"
     return Report(
         tuple(findings),
         (*leaks.skipped, *env.skipped, *keys.skipped),

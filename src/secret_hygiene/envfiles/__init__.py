@@ -72,7 +72,8 @@ def check(
         notes.extend(said)
         checks = (*CHECKS, "env-in-history")
     scanned = len(layout.env_files) + len(layout.templates)
-    return Report(tuple(findings), tuple(skipped), tuple(notes), checks, scanned=scanned)
+    checked = f"{len(statuses)} env path(s) against git's ignore rules, {scanned} env file(s) and template(s)"
+    return Report(tuple(findings), tuple(skipped), tuple(notes), checks, scanned=scanned, checked=checked)
 
 
 def run_fix(root: Path, config: Config) -> list[str]:
