@@ -30,7 +30,10 @@ def test_each_finding_is_two_short_lines_with_location_rule_preview_and_fix() ->
     text = _text(Report((_finding(3, "high"),), checks=("leak",), scanned=1))
     first, second = text.splitlines()[:2]
     assert first == "error[leak] app.py:3:5 some-rule"
-    assert second == "    ghp_************ (40 chars) | A key | fix: rotate it"
+    assert second == "    ghp_************ (40 chars) | fix: rotate it"
+    out = io.StringIO()
+    render_text(Report((_finding(3, "high"),)), out, color=False, verbose=True)
+    assert out.getvalue().splitlines()[1] == "    ghp_************ (40 chars) | A key | fix: rotate it"
 
 
 def test_a_check_named_like_its_rule_is_printed_once() -> None:

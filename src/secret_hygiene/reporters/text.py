@@ -15,13 +15,14 @@ _RESET = "\033[0m"
 def render_text(report: Report, out: TextIO, *, color: bool, verbose: bool) -> None:
     """Each finding as `level[check] path:line:col rule` over an indented preview and fix; then a summary."""
     for f in worst_first(report.findings):
-        out.write(finding_lines(f, color) + "\n")
+        out.write(finding_lines(f, color, verbose) + "\n")
     _summary(report, out, verbose)
 
 
-def finding_lines(f: Finding, color: bool = False) -> str:
+def finding_lines(f: Finding, color: bool = False, verbose: bool = False) -> str:
     """Line 1: level, check, location, rule (when it differs from the check), commit.
-    Line 2, indented: the redacted preview, the message and the fix."""
+    Line 2, indented: the redacted preview and the fix; the message where it explains the finding
+    (not for a leak, whose rule id names it, unless verbose)."""
     tag = f"{f.level}[{f.check}]"
     if color:
         tag = f"{_COLORS[f.level]}{tag}{_RESET}"
@@ -34,7 +35,8 @@ def finding_lines(f: Finding, color: bool = False) -> str:
     if first:
         head.append(f"(introduced in {first[:12]})")
     body = [f.secret] if f.secret else []
-    body.append(f.message)
+    if f.check != "leak" or verbose or not f.secret:
+        body.append(f.message)
     fix = f.detail("fix")
     if fix:
         body.append(f"fix: {fix}")
