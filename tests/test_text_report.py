@@ -72,6 +72,9 @@ def test_a_staged_scan_reports_added_lines_and_whole_files(git_repo: Path) -> No
     named = run_cli(["scan", "--staged", "--", "old.py", "b.py"], git_repo)
     assert named.code == 1 and "old.py:1:6" in named.out
     assert "1 file(s) with no staged change read whole (1 line(s))" in named.out
+    (git_repo / "new.py").write_text("x = 1\n", encoding="utf-8")
+    untracked = run_cli(["scan", "--staged", "-v", "--", "new.py"], git_repo)
+    assert untracked.code == 0 and "skipped new.py: not in the index" in untracked.out
 
 
 @pytest.mark.parametrize("jobs", ["0", "-3", "many"])

@@ -44,12 +44,18 @@ def unchanged_blobs(
 
     pre-commit hands a hook file names that are not staged changes in an `--all-files` run and at
     push time; the index then holds them as committed, and all of their lines are what is checked.
-    Files with a staged change (even one adding no line) and files not in the index are left out.
+    Files with a staged change (even one adding no line) are left out; a file not in the index
+    becomes a Skipped record (the commit will not hold it, but it was named: say it was not read).
     """
     specs = [f":(literal){f}" for f in files]
     changed = {path for _, _, path in gitrepo.staged_entries(repo, specs)} if specs else set()
     wanted: list[tuple[str, str]] = []
-    for mode, sha, path in _index_entries(repo, specs):
+    entries = _index_entries(repo, specs)
+    indexed = {path for _, _, path in entries}
+    for path in dict.fromkeys(files):
+        if path not in indexed and path not in changed:
+            yield Skipped(path, "not in the index (git add it, or scan the work-tree file: scan -- FILE)")
+    for mode, sha, path in entries:
         reason = verdict(path)
         if path in changed or mode == SUBMODULE or reason == "":
             continue
