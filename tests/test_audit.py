@@ -100,12 +100,13 @@ def test_text_has_a_table_by_check_and_the_worst_first(git_repo: Path) -> None:
     lines = run.out.splitlines()
     head = next(i for i, line in enumerate(lines) if line.split() == ["CHECK", "COUNT", "WORST"])
     table = {line.split()[0] + (" (history)" if "(history)" in line else ""): line.split()[-2:] for line in
-             lines[head + 1 :] if line.startswith("  ")}  # fmt: skip
+             lines[head + 1 :] if line.startswith("  ") and not line.startswith("  - ")}  # fmt: skip
     assert table["leak (history)"] == ["1", "error"]
     assert table["env-example-missing"][1] == "warning"
-    levels = [line.split()[1].split("[")[0] for line in lines if "[" in line and line.startswith("  ")]
+    levels = [line.split("[")[0] for line in lines if line.startswith(("error[", "warning[", "note["))]
     assert levels.index("warning") > max(i for i, level in enumerate(levels) if level == "error")
-    assert lines[-1].startswith("FAIL: ")
+    status = next(i for i, line in enumerate(lines) if line.startswith(("FAIL: ", "OK: ")))
+    assert lines[status].startswith("FAIL: ") and lines[status + 1] == "next steps:"
 
 
 def test_github_format_annotates_every_finding(git_repo: Path) -> None:
@@ -159,6 +160,20 @@ def test_a_secret_in_the_tree_and_in_history_is_reported_once(git_repo: Path) ->
     assert only["details"]["introduced"] == first
     assert only["details"]["introduced_at"] == "a.py:1"
     assert only["details"]["introduced_date"].startswith("2025-06-01")
+
+
+def test_each_copy_of_a_secret_names_a_commit_that_put_it_in_that_file(git_repo: Path) -> None:
+    key = stripe_live(84)
+    first = commit(git_repo, {".gitignore": ".env\n", "a.py": f'KEY = "{key}"\n'})
+    copied = commit(git_repo, {"b.py": f'# copy\nKEY = "{key}"\n'})
+    _, doc = audit_json(git_repo)
+    leaks = {f["path"]: f for f in doc["findings"] if f["check"] == "leak"}
+    assert set(leaks) == {"a.py", "b.py"}
+    assert leaks["a.py"]["details"]["introduced"] == first
+    assert leaks["b.py"]["details"]["introduced"] == copied
+    assert "introduced_at" not in leaks["b.py"]["details"]
+    for path, f in leaks.items():
+        assert key in git(git_repo, "show", f["details"]["introduced"], "--", path)
 
 
 def test_no_history_and_since_limit_the_history_scan(git_repo: Path) -> None:

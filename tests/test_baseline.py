@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +67,61 @@ def test_create_writes_known_findings_and_never_a_secret(leaky: tuple[Path, dict
     text = (repo / FILE).read_text(encoding="utf-8")
     assert all(value not in text and value[:12] not in text for value in keys.values())
     doc = json.loads(text)
-    assert doc["tool"] == "secret-hygiene" and doc["checks"] == ["leak", "history", "env"]
+    assert doc["tool"] == "secret-hygiene" and doc["checks"] == ["leak", "history", "env", "rotation"]
     got = {(e["check"], e["path"], e["commit"] is not None) for e in doc["entries"]}
     assert {("leak", "app.py", False), ("leak", "old.py", True), ("env-tracked", ".env", False)} <= got
     for e in doc["entries"]:
-        assert set(e) == {"check", "rule_id", "path", "line", "commit", "fingerprint", "status"}
+        rotation = {"accepted_until"} if e["check"].startswith("rotation-") else set()
+        assert set(e) == {"check", "rule_id", "path", "line", "commit", "fingerprint", "status", *rotation}
         assert e["status"] == "unreviewed"
-    assert not any(e["check"].startswith("rotation") for e in doc["entries"])
+
+
+LEDGER = "keys:\n  STRIPE_KEY: {rotated: 2020-01-01}\n"
+
+
+def test_the_adoption_path_passes_and_an_accepted_rotation_expires(git_repo: Path) -> None:
+    commit(git_repo, {".gitignore": ".env\n", ".secret-rotation.yaml": LEDGER})
+    assert run_cli(["audit"], git_repo).code == 1  # overdue since 2020
+    assert run_cli(["baseline", "create"], git_repo).code == 0
+    (entry,) = entries(git_repo / FILE)
+    today = datetime.now(timezone.utc).date()
+    assert entry["check"] == "rotation-overdue"
+    assert entry["accepted_until"] == (today + timedelta(days=30)).isoformat()
+    assert run_cli(["audit", "--baseline", FILE], git_repo).code == 0
+    assert run_cli(["rotation", "check", "--baseline", FILE], git_repo).code == 0
+    later = (today + timedelta(days=31)).isoformat()
+    late = run_cli(["audit", "--baseline", FILE, "--now", later], git_repo)
+    assert late.code == 1 and "error[rotation-overdue]" in late.out
+    assert f"accepted by the baseline until {entry['accepted_until']}" in late.out
+
+
+def test_update_keeps_the_accepted_day_unless_given_a_new_grace(git_repo: Path) -> None:
+    commit(git_repo, {".gitignore": ".env\n", ".secret-rotation.yaml": LEDGER})
+    assert run_cli(["baseline", "create", "--grace-days", "7"], git_repo).code == 0
+    first = entries(git_repo / FILE)[0]["accepted_until"]
+    today = datetime.now(timezone.utc).date()
+    assert first == (today + timedelta(days=7)).isoformat()
+    assert run_cli(["baseline", "update"], git_repo).code == 0
+    assert entries(git_repo / FILE)[0]["accepted_until"] == first
+    assert run_cli(["baseline", "update", "--grace-days", "60"], git_repo).code == 0
+    assert entries(git_repo / FILE)[0]["accepted_until"] == (today + timedelta(days=60)).isoformat()
+    for bad in ("-1", "soon"):
+        run = run_cli(["baseline", "create", "--force", "--grace-days", bad], git_repo)
+        assert run.code == 2 and "--grace-days" in run.err
+
+
+def test_a_past_accepted_day_is_listed_and_a_malformed_one_is_exit_two(git_repo: Path) -> None:
+    commit(git_repo, {".gitignore": ".env\n", ".secret-rotation.yaml": LEDGER})
+    assert run_cli(["baseline", "create"], git_repo).code == 0
+    doc = json.loads((git_repo / FILE).read_text(encoding="utf-8"))
+    doc["entries"][0]["accepted_until"] = "2020-02-01"
+    (git_repo / FILE).write_text(json.dumps(doc), encoding="utf-8")
+    said = run_cli(["baseline", "audit", FILE], git_repo).out
+    assert "expired: rotation-overdue .secret-rotation.yaml was accepted until 2020-02-01" in said
+    doc["entries"][0]["accepted_until"] = "next year"
+    (git_repo / FILE).write_text(json.dumps(doc), encoding="utf-8")
+    run = run_cli(["audit", "--baseline", FILE], git_repo)
+    assert run.code == 2 and "accepted_until" in run.err and run.err.count("\n") == 1
 
 
 def test_create_refuses_to_overwrite_unless_forced(leaky: tuple[Path, dict[str, str]]) -> None:
@@ -141,7 +190,12 @@ def test_update_keeps_review_status_adds_new_and_drops_stale(leaky: tuple[Path, 
     status = {e["path"]: e["status"] for e in after if e["check"] == "leak" and e["commit"] is None}
     assert status == {"app.py": "false-positive", "new.py": "unreviewed"}
     assert not any(e["check"] == "env-tracked" for e in after)  # .env is no longer tracked: stale
-    assert json.loads((repo / FILE).read_text(encoding="utf-8"))["checks"] == ["leak", "history", "env"]
+    assert json.loads((repo / FILE).read_text(encoding="utf-8"))["checks"] == [
+        "leak",
+        "history",
+        "env",
+        "rotation",
+    ]
 
 
 def test_audit_reports_stale_entries_and_counts(leaky: tuple[Path, dict[str, str]]) -> None:

@@ -39,12 +39,35 @@ def test_repo_without_env_files_passes_and_says_what_it_checked(git_repo: Path) 
     assert "OK" in run.out
 
 
-def test_repo_without_env_files_or_gitignore_fails_on_the_root_env(git_repo: Path) -> None:
+def test_repo_that_never_had_env_files_warns_on_the_root_env(git_repo: Path) -> None:
     commit(git_repo, {"README.md": "hello\n"})
     code, found, _ = env_json(git_repo)
-    assert code == 1
+    assert code == 0
     assert checks(found) == [("env-not-ignored", ".env")]
-    assert found[0]["details"]["exists"] == "no"
+    assert found[0]["details"]["exists"] == "no" and found[0]["level"] == "warning"
+    assert run_cli(["env", "--strict"], git_repo).code == 1
+    audit = run_cli(["audit", "--now", "2026-05-01"], git_repo)
+    assert audit.code == 0 and "warning[env-not-ignored] .env" in audit.out
+    assert run_cli(["audit", "--now", "2026-05-01", "--strict"], git_repo).code == 1
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {".env.example": "API_KEY=\n"},  # a template exists
+        {"config/.env": "A=1\n"},  # an env file existed: added, then removed
+    ],
+)
+def test_not_ignored_root_env_fails_where_env_files_exist_or_existed(
+    git_repo: Path, files: dict[str, str | None]
+) -> None:
+    commit(git_repo, {"README.md": "hello\n", **files})
+    if "config/.env" in files:
+        commit(git_repo, {"config/.env": None})
+    code, found, _ = env_json(git_repo)
+    assert code == 1
+    root = next(f for f in found if f["check"] == "env-not-ignored" and f["path"] == ".env")
+    assert root["level"] == "error"
 
 
 def test_empty_repository_without_commits(git_repo: Path) -> None:

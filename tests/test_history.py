@@ -15,7 +15,7 @@ from secret_hygiene.cli import main
 from secret_hygiene.context import Context
 from secret_hygiene.history import diff_path, parse
 from secret_hygiene.model import Blob, Skipped
-from tests.conftest import commit, git, github_token, run_cli
+from tests.conftest import commit, fake, git, github_token, run_cli
 
 SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 ZERO = "0" * 40
@@ -51,15 +51,40 @@ def test_key_added_then_removed_is_found_by_history_not_by_scan(git_repo: Path) 
     assert state(git_repo) == before
 
 
-def test_one_secret_in_many_commits_is_reported_once_at_the_oldest(git_repo: Path) -> None:
+def test_one_secret_is_reported_once_per_file_at_the_commit_that_put_it_there(git_repo: Path) -> None:
     key = github_token(2)
     commit(git_repo, {"README.md": "hello\n"})
     oldest = commit(git_repo, {"a.py": f"T = '{key}'\n"})
     commit(git_repo, {"a.py": f"T = '{key}'\nX = 1\n"})
-    commit(git_repo, {"b.py": f"T2 = '{key}'\n", "a.py": None})
-    commit(git_repo, {"c.py": f"again = '{key}'\n"})
+    into_b = commit(git_repo, {"b.py": f"T2 = '{key}'\n", "a.py": None})
+    into_c = commit(git_repo, {"c.py": f"again = '{key}'\n"})
     code, doc = history(git_repo)
-    assert code == 1 and found(doc) == [("a.py", 1, oldest)]
+    assert code == 1 and found(doc) == [("a.py", 1, oldest), ("b.py", 1, into_b), ("c.py", 1, into_c)]
+    assert len({f["fingerprint"] for f in doc["findings"]}) == 1
+    assert doc["findings"][0]["details"]["also_in"] == "b.py, c.py"
+
+
+def test_a_key_added_to_two_files_in_one_commit_is_reported_in_both(git_repo: Path) -> None:
+    key = fake("", 64, seed=5)
+    sha = commit(git_repo, {
+        "settings.py": f'BINANCE_API_KEY = "{key}"\n',
+        "deploy.yaml": f"env:\n  BINANCE_API_KEY: {key}\n",
+    })  # fmt: skip
+    code, doc = history(git_repo)
+    assert code == 1 and found(doc) == [("deploy.yaml", 2, sha), ("settings.py", 1, sha)]
+    for path in ("deploy.yaml", "settings.py"):
+        assert key in git(git_repo, "show", sha, "--", path)
+    text = run_cli(["history"], git_repo).out
+    assert "2 finding(s) are 1 distinct secret(s)" in text and key not in text
+    assert "checked 1 commit(s), 2 changed file(s), 3 added line(s)" in text
+
+
+def test_since_or_range_naming_no_commit_is_one_clear_line(git_repo: Path) -> None:
+    commit(git_repo, {"a.py": "x = 1\n"})
+    for args in (["--since", "doesnotexist"], ["--range", "nope..HEAD"]):
+        run = run_cli(["history", *args], git_repo)
+        assert run.code == 2 and run.out == "" and run.err.count("\n") == 1
+        assert "no such commit, branch or tag" in run.err and "fatal" not in run.err
 
 
 def test_two_secrets_are_two_findings(git_repo: Path) -> None:

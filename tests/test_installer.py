@@ -209,3 +209,9 @@ def test_outside_a_repository_and_in_a_bare_one(plain_dir: Path, remote: Path) -
     bare = run_cli(["install-hooks"], remote)
     assert bare.code == 2 and "bare" in bare.err
     assert not (remote / "hooks" / "pre-commit").exists()
+
+
+def test_outside_a_repository_it_says_so_without_suggesting_a_flag_it_lacks(plain_dir: Path) -> None:
+    run = run_cli(["install-hooks"], plain_dir)
+    assert run.code == 2 and run.err.count("\n") == 1
+    assert "not a git repository" in run.err and "--no-git" not in run.err

@@ -16,12 +16,15 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import commit, git, github_token
+from tests.conftest import commit, fake, git, github_token
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
 BIN = Path(sys.executable).parent
-REQUIRED = ("secret-hygiene", "secret-hygiene-env", "secret-hygiene-rotation", "secret-hygiene-pre-push")
+REQUIRED = (
+    "secret-hygiene", "secret-hygiene-env", "secret-hygiene-rotation", "secret-hygiene-pre-push",
+    "secret-hygiene-commit",
+)  # fmt: skip
 
 
 def manifest() -> dict[str, dict[str, Any]]:
@@ -211,3 +214,107 @@ def test_pre_push_of_a_new_history_holding_a_key_is_refused(
     refused = attempt(git_repo, hook_env, "push", "-q", "origin", "main")
     assert refused.returncode != 0 and "leak.py" in refused.stdout
     assert git(remote, "for-each-ref").strip() == ""
+
+
+def telegram_token(seed: int) -> str:
+    """A synthetic Telegram bot token shape (bot id, ':AA', 33 characters)."""
+    return fake("", 10, "123456789", seed=seed) + ":AA" + fake("", 33, seed=seed)
+
+
+def run_all_files(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=repo,
+        env={**os.environ, **env}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_all_files_run_of_the_main_hook_scans_committed_files_whole(
+    git_repo: Path, hook_env: dict[str, str]
+) -> None:
+    install(git_repo, hook_env, ["secret-hygiene"])
+    token = telegram_token(46)
+    alerts = '{\n  "telegram": {\n    "chat": 42,\n    "token": "' + token + '"\n  }\n}\n'
+    (git_repo / "alerts.json").write_text(alerts, encoding="utf-8")
+    (git_repo / "ok.py").write_text("x = 1\n", encoding="utf-8")
+    git(git_repo, "add", "alerts.json", "ok.py")
+    git(git_repo, "commit", "-q", "--no-verify", "-m", "a key that got past the hooks")
+    proc = run_all_files(git_repo, hook_env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "alerts.json:4:" in proc.stdout and "telegram-bot-token" in proc.stdout
+    assert "ok.py" not in proc.stdout and token not in proc.stdout and token[12:30] not in proc.stdout
+    assert "with no staged change read whole" in proc.stdout
+
+
+def test_a_clean_all_files_run_says_what_it_checked(git_repo: Path, hook_env: dict[str, str]) -> None:
+    install(git_repo, hook_env, ["secret-hygiene"])
+    commit(git_repo, {"ok.py": "x = 1\ny = 2\n"})
+    proc = run_all_files(git_repo, hook_env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # pre-commit prints a passing hook's output only with --verbose; run the hook's entry as it does.
+    verbose = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose"], cwd=git_repo,
+        env={**os.environ, **hook_env}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert "OK: 0 problem(s), 0 warning(s); checked 0 staged file(s)" in verbose.stdout
+    assert "file(s) with no staged change read whole" in verbose.stdout
+
+
+COMMIT_HOOK = "secret-hygiene-commit"
+
+
+def test_the_one_commit_hook_passes_options_before_file_names() -> None:
+    hook = manifest()[COMMIT_HOOK]
+    assert hook["entry"] == "secret-hygiene pre-commit --"
+    assert hook["pass_filenames"] is True and hook["always_run"] is True and hook["verbose"] is True
+
+
+def test_the_one_commit_hook_refuses_a_key_with_one_report(git_repo: Path, hook_env: dict[str, str]) -> None:
+    install(git_repo, hook_env, [COMMIT_HOOK])
+    before = head(git_repo)
+    token = github_token(47)
+    (git_repo / "app.py").write_text(f"import os\nTOKEN = '{token}'\n", encoding="utf-8")
+    git(git_repo, "add", "app.py")
+    done = attempt(git_repo, hook_env, "commit", "-m", "add app")
+    assert done.returncode != 0 and head(git_repo) == before
+    assert "error[leak] app.py:2:" in done.stdout and token not in done.stdout
+    assert done.stdout.count("FAIL: ") == 1 and "next steps:" in done.stdout
+    assert "1 staged file(s) (2 added line(s))" in done.stdout and "key(s)" in done.stdout
+
+
+def test_the_one_commit_hook_warns_on_an_overdue_key_and_lets_the_commit_through(
+    git_repo: Path, hook_env: dict[str, str]
+) -> None:
+    install(git_repo, hook_env, [COMMIT_HOOK])
+    (git_repo / ".secret-rotation.yaml").write_text(
+        "keys:\n  STRIPE_KEY: {rotated: 2020-01-01}\n", encoding="utf-8"
+    )
+    (git_repo / "app.py").write_text("x = 1\n", encoding="utf-8")
+    git(git_repo, "add", ".secret-rotation.yaml", "app.py")
+    done = attempt(git_repo, hook_env, "commit", "-m", "a typo fix")
+    assert done.returncode == 0, done.stdout
+    assert git(git_repo, "log", "-1", "--format=%s").strip() == "a typo fix"
+    assert "warning[rotation-overdue]" in done.stdout and "STRIPE_KEY" in done.stdout
+    strict = subprocess.run(
+        [str(BIN / "secret-hygiene"), "pre-commit", "--rotation", "fail"], cwd=git_repo,
+        env={**os.environ, **hook_env}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert strict.returncode == 1 and "error[rotation-overdue]" in strict.stdout
+
+
+def test_the_one_commit_hook_refuses_a_tracked_env_file(git_repo: Path, hook_env: dict[str, str]) -> None:
+    install(git_repo, hook_env, [COMMIT_HOOK])
+    (git_repo / "config.env").write_text("DEBUG=1\n", encoding="utf-8")
+    git(git_repo, "add", "config.env")
+    done = attempt(git_repo, hook_env, "commit", "-m", "env")
+    assert done.returncode != 0 and "error[env-tracked] config.env" in done.stdout
+
+
+def test_an_all_files_run_of_the_one_hook_reads_a_file_named_like_a_flag(
+    git_repo: Path, hook_env: dict[str, str]
+) -> None:
+    install(git_repo, hook_env, [COMMIT_HOOK])
+    (git_repo / "--help").write_text(f"T = '{github_token(48)}'\n", encoding="utf-8")
+    git(git_repo, "add", "--", "--help")
+    git(git_repo, "commit", "-q", "--no-verify", "-m", "a key in an odd file name")
+    proc = run_all_files(git_repo, hook_env)
+    assert proc.returncode == 1 and "error[leak] --help:1:" in proc.stdout, proc.stdout + proc.stderr

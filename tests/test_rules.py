@@ -9,6 +9,7 @@ import pytest
 from secret_hygiene.errors import RuleError
 from secret_hygiene.rules import builtin_rules_dir, load_pack, load_rules
 from secret_hygiene.ruletest import check_examples
+from tests.conftest import run_cli
 
 
 def test_every_shipped_rule_passes_its_examples() -> None:
@@ -92,3 +93,10 @@ def test_disabling_an_unknown_rule_is_an_error(tmp_path: Path) -> None:
 def test_a_failing_example_is_reported(tmp_path: Path) -> None:
     rules = load_rules(extra=[_pack(tmp_path, GOOD.replace("k3j4h5g6f7d8s9a0q1w2", "short"))], builtin=False)
     assert check_examples(rules) == ["demo-token: example #1 is not found by the rule"]
+
+
+def test_rules_test_only_an_unknown_id_is_exit_two_naming_it(tmp_path: Path) -> None:
+    run = run_cli(["rules", "test", "--only", "nope", "--only", "aws-*"], tmp_path)
+    assert run.code == 2 and run.out == "" and run.err.count("\n") == 1
+    assert "--only nope" in run.err and "aws-" not in run.err
+    assert run_cli(["rules", "test", "--only", "aws-*"], tmp_path).code == 0

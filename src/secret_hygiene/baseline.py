@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,9 @@ from secret_hygiene.errors import BaselineError
 from secret_hygiene.model import Finding
 
 STATUSES = ("unreviewed", "real", "false-positive")
+# A rotation finding in a baseline is an accepted due date, not a permanent pass: the entry holds an
+# `accepted_until` day (the day it was recorded plus this grace period), after which it fails again.
+GRACE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -30,11 +34,14 @@ class Known:
     fingerprints: frozenset[tuple[str, str, str]] = frozenset()  # (rule id, path, fingerprint)
     hashed: frozenset[tuple[str, str]] = frozenset()  # detect-secrets: (path, sha1 of secret)
     hashed_lines: frozenset[tuple[str, int, str]] = frozenset()  # detect-secrets: (path, line, sha1)
+    accepted_until: Mapping[tuple[str, str, str], date] = field(default_factory=dict)  # rotation entries
 
-    def covers(self, f: Finding) -> bool:
-        """True when the baseline already lists this finding."""
-        if (f.rule_id, f.path, f.fingerprint) in self.fingerprints:
-            return True
+    def covers(self, f: Finding, today: date | None = None) -> bool:
+        """True when the baseline lists this finding (a rotation finding: until its accepted day)."""
+        key = (f.rule_id, f.path, f.fingerprint)
+        if key in self.fingerprints:
+            until = self.accepted_until.get(key)
+            return until is None or today is None or today <= until
         if f.secret_hash is None:
             return False
         if any((f.path, h) in self.hashed for h in (f.secret_hash, *f.secret_hashes)):
@@ -63,7 +70,18 @@ def load(path: Path) -> Known:
     if is_detect_secrets(doc):
         return _from_detect_secrets(path, doc)
     entries = entries_of(path, doc)
-    return Known(fingerprints=frozenset((e["rule_id"], e["path"], e["fingerprint"]) for e in entries))
+    accepted = {entry_key(e): _day(path, e["accepted_until"]) for e in entries if "accepted_until" in e}
+    return Known(
+        fingerprints=frozenset((e["rule_id"], e["path"], e["fingerprint"]) for e in entries),
+        accepted_until=accepted,
+    )
+
+
+def _day(path: Path, value: object) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise BaselineError(f"{path}: accepted_until {str(value)[:40]!r} is not a date YYYY-MM-DD") from None
 
 
 def entries_of(path: Path, doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -105,11 +123,16 @@ def build(
     findings: Iterable[Finding],
     previous: dict[str, Any] | None = None,
     checks: Sequence[str] | None = None,
+    *,
+    today: date | None = None,
+    grace_days: int | None = None,
 ) -> dict[str, Any]:
     """A baseline document for `findings`, keeping the review status of entries already known.
 
     One entry per (rule id, path, fingerprint); a finding in the work tree is preferred to the
     same one found in a commit. `checks`, when given, records which checks made the baseline.
+    A rotation finding gets `accepted_until`: the one it already had (an update does not extend
+    it), else `today` plus `grace_days`; a `grace_days` given explicitly resets it.
     """
     old = {entry_key(e): e for e in (previous or {}).get("entries", []) if isinstance(e, dict)}
     entries = []
@@ -130,11 +153,20 @@ def build(
                 "status": old.get(key, {}).get("status", "unreviewed"),
             }
         )
+        if f.check.startswith("rotation-"):
+            entries[-1]["accepted_until"] = _until(old.get(key, {}), today, grace_days)
     doc: dict[str, Any] = {"tool": "secret-hygiene", "version": __version__}
     if checks is not None:
         doc["checks"] = list(checks)
     doc["entries"] = entries
     return doc
+
+
+def _until(old: dict[str, Any], today: date | None, grace_days: int | None) -> str:
+    if grace_days is None and isinstance(old.get("accepted_until"), str):
+        return str(old["accepted_until"])
+    start = today or datetime.now(timezone.utc).date()
+    return (start + timedelta(days=GRACE_DAYS if grace_days is None else grace_days)).isoformat()
 
 
 def entry_key(entry: dict[str, Any]) -> tuple[str, str, str]:
@@ -165,8 +197,20 @@ def write(path: Path, doc: dict[str, Any]) -> None:
         raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
 
 
-def subtract(findings: Iterable[Finding], known: Known) -> tuple[list[Finding], int]:
-    """Findings not covered by the baseline, and how many were."""
+def subtract(
+    findings: Iterable[Finding], known: Known, today: date | None = None
+) -> tuple[list[Finding], int]:
+    """Findings not covered by the baseline (as of `today`), and how many were."""
     every = list(findings)
-    kept = [f for f in every if not known.covers(f)]
+    kept = [f for f in every if not known.covers(f, today)]
     return kept, len(every) - len(kept)
+
+
+def expired(findings: Iterable[Finding], known: Known) -> list[tuple[Finding, date]]:
+    """Findings the baseline accepted only until a day now past, with that day."""
+    out = []
+    for f in findings:
+        until = known.accepted_until.get((f.rule_id, f.path, f.fingerprint))
+        if until is not None and (f.rule_id, f.path, f.fingerprint) in known.fingerprints:
+            out.append((f, until))
+    return out

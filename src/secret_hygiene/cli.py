@@ -8,6 +8,8 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -25,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "env": "secret_hygiene.commands.env",
     "rotation": "secret_hygiene.commands.rotation",
     "audit": "secret_hygiene.commands.audit",
+    "pre-commit": "secret_hygiene.commands.precommit",
     "baseline": "secret_hygiene.commands.baseline",
     "install-hooks": "secret_hygiene.commands.install_hooks",
     "rules": "secret_hygiene.commands.rules_cmd",
@@ -120,11 +123,14 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
         from secret_hygiene import baseline as baseline_mod  # only runs given a baseline pay for it
 
         known = baseline_mod.load(Path(baseline_path))
-        kept, dropped = baseline_mod.subtract(report.findings, known)
-        report = Report(
-            tuple(kept), report.skipped, report.notes, report.checks,
-            report.suppressed + dropped, report.scanned,
-        )  # fmt: skip
+        now = getattr(args, "now", None) or datetime.now(timezone.utc)
+        kept, dropped = baseline_mod.subtract(report.findings, known, now.astimezone(timezone.utc).date())
+        late = [f"{f.path}: {f.rule_id} was accepted by the baseline until {until}; rotate the key "
+                "(or renew: secret-hygiene baseline update --grace-days N)"
+                for f, until in baseline_mod.expired(kept, known)]  # fmt: skip
+        report = replace(
+            report, findings=tuple(kept), suppressed=report.suppressed + dropped, notes=(*report.notes, *late)
+        )
     fmt = args.format or ("github" if ctx.environ.get("GITHUB_ACTIONS") == "true" else "text")
     failing = report.findings if getattr(args, "strict", False) else report.failing()
     code = EXIT_FOUND if failing else EXIT_OK

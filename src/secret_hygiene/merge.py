@@ -1,10 +1,10 @@
 """Fold the findings of several checks into one list without saying the same thing twice (issue 7).
 
-- A secret found both in the work tree and in history is reported once, at its current location;
-  the commit that introduced it becomes a detail (`introduced`, with its date and, when the file
-  or line moved since, `introduced_at`). Where it is now is where it must be removed; when it came
-  in says how long it has been exposed and which history to rewrite.
-- A history finding whose secret is no longer in the tree stays a history finding (with `commit`).
+- A secret found both in a work-tree file and in that file's history is reported once, at its
+  current location; the commit that introduced it in that file becomes a detail (`introduced`,
+  with its date and, when the line moved since, `introduced_at`). Where it is now is where it
+  must be removed; when it came in says how long it has been exposed and which history to rewrite.
+- A history finding whose secret is no longer in its file stays a history finding (with `commit`).
 - A template line that the leak scan and the template check both report stays the more specific
   env-example-value finding (same rule id, path, line and fingerprint, so baselines match either).
 - `strict` turns warnings into errors.
@@ -19,12 +19,21 @@ from secret_hygiene.model import Finding
 
 
 def with_history(tree: Sequence[Finding], history: Iterable[Finding]) -> list[Finding]:
-    """Tree leaks (with the commit that introduced each), then history leaks no longer in the tree."""
-    oldest = {h.fingerprint: h for h in history}
-    merged = [t if t.fingerprint not in oldest else introduced(t, oldest[t.fingerprint]) for t in tree]
-    current = {t.fingerprint for t in tree}
-    merged.extend(h for h in oldest.values() if h.fingerprint not in current)
+    """Tree leaks (each with the commit that introduced it in its own file), then history leaks no
+    longer in their file.
+
+    History holds one finding per secret and file, so the commit named for a copy in the tree is
+    always one that added the value to that very file (`git show COMMIT -- PATH` shows it).
+    """
+    past = {(h.fingerprint, h.path): h for h in history}
+    merged = [introduced(t, past[_key(t)]) if _key(t) in past else t for t in tree]
+    current = {_key(t) for t in tree}
+    merged.extend(h for key, h in past.items() if key not in current)
     return merged
+
+
+def _key(f: Finding) -> tuple[str, str]:
+    return (f.fingerprint, f.path)
 
 
 def introduced(now: Finding, first: Finding) -> Finding:

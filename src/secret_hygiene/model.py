@@ -72,6 +72,8 @@ class Report:
     checks: tuple[str, ...] = ()
     suppressed: int = 0
     scanned: int = 0
+    # What was checked, in words ("3 staged file(s), 12 added line(s)"); the text summary says it.
+    checked: str = ""
 
     def failing(self) -> tuple[Finding, ...]:
         """Findings that make the run fail (level error)."""

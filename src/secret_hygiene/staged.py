@@ -7,7 +7,7 @@ the commit adds (`git diff --cached -U0`). Nothing here writes the index or the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from secret_hygiene import gitrepo
@@ -38,8 +38,54 @@ def staged_blobs(
     yield from _read(repo, wanted, added, max_size)
 
 
+def unchanged_blobs(
+    repo: Any, files: Sequence[str], max_size: int, verdict: patches.Verdict = lambda _: None
+) -> Iterator[Blob | Skipped]:
+    """The whole index blob of each of `files` that has no staged change (lines None).
+
+    pre-commit hands a hook file names that are not staged changes in an `--all-files` run and at
+    push time; the index then holds them as committed, and all of their lines are what is checked.
+    Files with a staged change (even one adding no line) are left out; a file not in the index
+    becomes a Skipped record (the commit will not hold it, but it was named: say it was not read).
+    """
+    specs = [f":(literal){f}" for f in files]
+    changed = {path for _, _, path in gitrepo.staged_entries(repo, specs)} if specs else set()
+    wanted: list[tuple[str, str]] = []
+    entries = _index_entries(repo, specs)
+    indexed = {path for _, _, path in entries}
+    for path in dict.fromkeys(files):
+        if path not in indexed and path not in changed:
+            yield Skipped(path, "not in the index (git add it, or scan the work-tree file: scan -- FILE)")
+    for mode, sha, path in entries:
+        reason = verdict(path)
+        if path in changed or mode == SUBMODULE or reason == "":
+            continue
+        if reason is not None or mode == SYMLINK:
+            yield Skipped(path, reason or "symlink (not followed)")
+        else:
+            wanted.append((sha, path))
+    yield from _read(repo, wanted, dict.fromkeys((p for _, p in wanted), None), max_size)
+
+
+def _index_entries(repo: Any, specs: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(mode, blob sha, path) of the index entries matching `specs` (stage 0: no merge conflict)."""
+    if not specs:
+        return []
+    out = gitrepo.pipe(repo, "ls-files", "-s", "-z", "--", *specs)
+    entries = []
+    for record in out.split(b"\0"):
+        meta, _, path = record.partition(b"\t")
+        parts = meta.decode("ascii", "replace").split()
+        if len(parts) == 3 and parts[2] == "0":
+            entries.append((parts[0], parts[1], path.decode("utf-8", "surrogateescape")))
+    return entries
+
+
 def _read(
-    repo: Any, wanted: list[tuple[str, str]], added: dict[str, frozenset[int] | Skipped], max_size: int
+    repo: Any,
+    wanted: list[tuple[str, str]],
+    added: Mapping[str, frozenset[int] | Skipped | None],
+    max_size: int,
 ) -> Iterator[Blob | Skipped]:
     sizes = gitrepo.blob_sizes(repo, [sha for sha, _ in wanted]) if wanted else {}
     small = [sha for sha, _ in wanted if sha in sizes and sizes[sha] <= max_size]

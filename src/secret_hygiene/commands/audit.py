@@ -184,7 +184,7 @@ def combine(reports: Mapping[str, Report], options: Options, now: datetime, engi
     notes += [f"{name}: {note}" for name, r in reports.items() for note in r.notes]
     report = Report(
         tuple(worst_first(findings)), _unique(r.skipped for r in reports.values()), tuple(notes), checks,
-        scanned=tree.scanned if tree else 0,
+        scanned=tree.scanned if tree else 0, checked=_checked(reports),
     )  # fmt: skip
     return Audit(report, raw, engine)
 
@@ -203,6 +203,18 @@ def _ran(reports: Mapping[str, Report], options: Options, now: datetime) -> str:
             f"rotation ({reports['rotation'].scanned} key(s) as of {now.astimezone(timezone.utc).date()})"
         )
     return "audit ran: " + ", ".join(said)
+
+
+def _checked(reports: Mapping[str, Report]) -> str:
+    said = []
+    if "leak" in reports:
+        said.append(f"{reports['leak'].scanned} tracked file(s)")
+    for part in ("history", "env"):
+        if part in reports:
+            said.append(reports[part].checked or f"{reports[part].scanned} file(s) ({part})")
+    if "rotation" in reports:
+        said.append(f"{reports['rotation'].scanned} key(s)")
+    return "; ".join(said)
 
 
 def _unique(groups: Iterable[Iterable[Skipped]]) -> tuple[Skipped, ...]:

@@ -6,13 +6,16 @@ check, rule id, path, line, commit and fingerprint of each finding, and a review
 (unreviewed, real, false-positive); never a secret. Every entry suppresses, whatever its status,
 as a detect-secrets baseline does: the status records the team's review.
 
-The default checks are leak, history and env. Rotation findings are left out unless asked for
-(`--checks ...,rotation`): a baselined overdue key would never fail again, and rotating it is the fix.
+The default checks are all four: leak, history, env and rotation. A rotation finding is accepted
+only for a while: its entry records `accepted_until` (the day it was recorded plus `--grace-days`,
+default 30), after which the overdue key fails again. `update` keeps each entry's day (it never
+extends one silently); `update --grace-days N` sets a new one for every rotation entry.
 """
 
 from __future__ import annotations
 
 import argparse
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +32,7 @@ from secret_hygiene.sources import read_file
 CHECKING = False
 HELP = "baselines of known findings: create, update, and audit (review entries, report stale ones)"
 DEFAULT_FILE = ".secret-hygiene-baseline.json"
-DEFAULT_CHECKS = ("leak", "history", "env")
+DEFAULT_CHECKS = PARTS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checks", type=_checks, metavar="LIST",
                         help=f"comma-separated checks among {','.join(PARTS)} "
                              f"(default: {','.join(DEFAULT_CHECKS)}; update, audit: as created)")  # fmt: skip
+    parser.add_argument("--grace-days", type=_grace, metavar="N",
+                        help=f"create, update: rotation findings are accepted for N days (default: "
+                             f"{store.GRACE_DAYS}; update keeps each entry's day unless given)")  # fmt: skip
     parser.add_argument("--force", action="store_true", help="create: overwrite an existing file")
     parser.add_argument("--strict", action="store_true", help="audit: exit 1 when an entry is stale")
     parser.add_argument("--config", type=Path, metavar="FILE", help="config file")
@@ -60,13 +66,25 @@ def _checks(text: str) -> tuple[str, ...]:
     return chosen
 
 
+def _grace(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if not 0 <= days <= 3650:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 to 3650)")
+    return days
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
     """Create, update or audit a baseline."""
     if args.action != "audit" and args.strict:
         raise SecretHygieneError(f"baseline {args.action}: --strict is for 'audit'")
     if args.action == "audit":
-        if args.output is not None or args.force:
-            raise SecretHygieneError("baseline audit: --output and --force are for create and update")
+        if args.output is not None or args.force or args.grace_days is not None:
+            raise SecretHygieneError(
+                "baseline audit: --output, --force and --grace-days are for create and update"
+            )
         return _audit(args, ctx)
     project = open_project(args, ctx, args.target, "baseline")
     path = _path(args, ctx, project, args.output)
@@ -87,7 +105,7 @@ def _create(args: argparse.Namespace, ctx: Context, project: Project, path: Path
         raise BaselineError(f"{path} exists; use 'baseline update' to refresh it, or --force to replace it")
     checks = args.checks or DEFAULT_CHECKS
     found = _known(_run_checks(args, ctx, project, checks))
-    doc = store.build(found, None, checks)
+    doc = store.build(found, None, checks, today=_today(), grace_days=args.grace_days)
     store.write(path, doc)
     ctx.stdout.write(f"wrote {path}: {len(doc['entries'])} known finding(s) {_by_check(doc['entries'])}\n")
     return 0
@@ -97,7 +115,7 @@ def _update(args: argparse.Namespace, ctx: Context, project: Project, path: Path
     old = _ours(path)
     checks = args.checks or tuple(old.get("checks") or DEFAULT_CHECKS)
     found = _known(_run_checks(args, ctx, project, checks))
-    doc = store.build(found, old, checks)
+    doc = store.build(found, old, checks, today=_today(), grace_days=args.grace_days)
     before = {store.entry_key(e) for e in old["entries"]}
     after = {store.entry_key(e) for e in doc["entries"]}
     store.write(path, doc)
@@ -147,6 +165,13 @@ def _report(
         ctx.stdout.write(
             f"stale: {e.get('rule_id')} {e.get('path')}{line} ({e.get('check')}): no longer found\n"
         )
+    today = _today().isoformat()
+    for e in entries:
+        if str(e.get("accepted_until", "9999")) < today:
+            ctx.stdout.write(
+                f"expired: {e.get('rule_id')} {e.get('path')} was accepted until {e['accepted_until']}; "
+                "it fails again until the key is rotated\n"
+            )
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())
     ctx.stdout.write(f"{path}: {len(entries)} entries ({summary}); {len(stale)} stale\n")
     if new:
@@ -156,6 +181,10 @@ def _report(
     if stale:
         ctx.stdout.write("run 'secret-hygiene baseline update' to drop the stale entries\n")
     return 1 if stale and args.strict else 0
+
+
+def _today() -> date:
+    return datetime.now(timezone.utc).date()
 
 
 def _interactive(ctx: Context) -> bool:

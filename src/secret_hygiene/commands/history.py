@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -78,38 +78,72 @@ def _open(start: Path) -> Any:
 
 @dataclass
 class Walk:
-    """Findings of a newest-first walk; a secret seen again in an older commit moves there."""
+    """Findings of a newest-first walk, one per secret and file; one seen again in an older commit
+    in the same file moves there. A secret copied into several files is reported in each (each
+    copy must be removed), at the commit that introduced it in that file."""
 
     engine: Engine
-    oldest: dict[str, Finding] = field(default_factory=dict)
+    oldest: dict[tuple[str, str], Finding] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
     scanned: int = 0
+    commits: int = 0
+    lines: int = 0
 
     def feed(self, items: Iterable[patches.CommitStart | Blob | Skipped], bar: Any) -> None:
-        """Scan every Blob; tick the progress bar at each commit."""
+        """Scan every Blob; count and tick the progress bar at each commit."""
         for item in items:
             if isinstance(item, Blob):
                 self.scanned += 1
+                self.lines += len(item.line_map) if item.line_map is not None else item.data.count(b"\n")
                 for result in self.engine.scan_blob(item):
                     self._keep(result)
             elif isinstance(item, Skipped):
                 self.skipped.append(item)
-            elif bar is not None:
-                bar.update(1)
+            else:
+                self.commits += 1
+                if bar is not None:
+                    bar.update(1)
 
     def _keep(self, result: Finding | Skipped) -> None:
         if isinstance(result, Skipped):
             self.skipped.append(result)
             return
-        seen = self.oldest.get(result.fingerprint)
-        # Same commit: keep the first file; an older commit (seen later in the walk) wins.
+        key = (result.fingerprint, result.path)
+        seen = self.oldest.get(key)
+        # Same commit: keep the first line; an older commit (seen later in the walk) wins.
         if seen is None or seen.commit != result.commit:
-            self.oldest[result.fingerprint] = result
+            self.oldest[key] = result
 
     def report(self, notes: list[str]) -> Report:
-        """The findings (one per secret), skips and notes."""
-        findings = sorted(self.oldest.values(), key=lambda f: (f.path, f.line or 0, f.column or 0))
-        return Report(tuple(findings), tuple(self.skipped), tuple(notes), ("leak",), scanned=self.scanned)
+        """The findings (one per secret and file, each naming the other files), skips and notes."""
+        findings = sorted(copies(self.oldest.values()), key=lambda f: (f.path, f.line or 0, f.column or 0))
+        distinct = len({f.fingerprint for f in findings})
+        if distinct < len(findings):
+            notes = [*notes, f"{len(findings)} finding(s) are {distinct} distinct secret(s): "
+                     "a secret in several files is reported in each"]  # fmt: skip
+        checked = f"{self.commits} commit(s), {self.scanned} changed file(s), {self.lines} added line(s)"
+        return Report(
+            tuple(findings),
+            tuple(self.skipped),
+            tuple(notes),
+            ("leak",),
+            scanned=self.scanned,
+            checked=checked,
+        )
+
+
+def copies(findings: Iterable[Finding]) -> list[Finding]:
+    """Each finding with an `also_in` detail naming the other files holding the same secret."""
+    every = list(findings)
+    paths: dict[str, list[str]] = {}
+    for f in every:
+        paths.setdefault(f.fingerprint, []).append(f.path)
+    out = []
+    for f in every:
+        others = sorted(set(paths[f.fingerprint]) - {f.path})
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        out.append(replace(f, details=(*f.details, ("also_in", shown))) if others else f)
+    return out
 
 
 def _revisions(args: argparse.Namespace, ctx: Context, repo: Any, notes: list[str]) -> list[str] | None:
@@ -127,15 +161,24 @@ def _revisions(args: argparse.Namespace, ctx: Context, repo: Any, notes: list[st
         notes.append("empty repository: no commits to scan")
         return None
     if args.range is not None:
-        return [_rev(args.range, "--range")]
+        return [_rev(repo, args.range, "--range")]
     if args.since is not None:
-        return ["HEAD", "^" + _rev(args.since, "--since")]
+        return ["HEAD", "^" + _rev(repo, args.since, "--since")]
     return ["HEAD"]
 
 
-def _rev(text: str, flag: str) -> str:
+def _rev(repo: Any, text: str, flag: str) -> str:
+    """`text` when it names commits here (each end of an A..B or A...B range); else one clear line."""
     if not text or text.startswith("-"):
         raise SecretHygieneError(f"history: {flag} wants a git revision, got {text!r}")
+    ends = text.split("...") if "..." in text else text.split("..")
+    for end in ends:
+        if end and not gitrepo.resolves(repo, end):
+            shown = text if end == text else f"{end!r} in {text!r}"
+            raise SecretHygieneError(
+                f"history: {flag} {shown}: no such commit, branch or tag in this repository "
+                "(see `git log --oneline`)"
+            )
     return text
 
 

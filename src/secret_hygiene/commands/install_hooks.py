@@ -38,7 +38,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     start = ctx.cwd / args.repo if args.repo is not None else ctx.cwd
     if not start.exists():
         raise SecretHygieneError(f"{start}: no such file or directory")
-    repo = gitrepo.open_repo(start)
+    try:
+        repo = gitrepo.open_repo(start)
+    except NotAGitRepo:
+        # gitrepo's message suggests --no-git, which is scan's flag: hooks need a repository.
+        raise NotAGitRepo(
+            f"{start}: not a git repository; install-hooks installs git hooks, run it inside a clone "
+            "(or `git init` first)"
+        ) from None
     if repo.working_tree_dir is None:
         raise NotAGitRepo(f"{start}: a bare repository has no commits to guard; run install-hooks in a clone")
     hooks_dir = gitrepo.git_path(repo, "hooks")

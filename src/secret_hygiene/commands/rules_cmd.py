@@ -8,6 +8,7 @@ from pathlib import Path
 
 from secret_hygiene.commands.common import load_project, project_rules
 from secret_hygiene.context import Context
+from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.rules import Rule
 from secret_hygiene.ruletest import check_examples, picked
 
@@ -55,6 +56,12 @@ def _list(rules: list[Rule], fmt: str, ctx: Context) -> None:
 
 def _test(rules: list[Rule], args: argparse.Namespace, ctx: Context) -> int:
     only = args.only
+    unknown = [o for o in only if not any(picked(r.id, o) for r in rules)]
+    if unknown:
+        raise SecretHygieneError(
+            f"rules test: --only {', '.join(unknown)}: no loaded rule has that id "
+            "(see `secret-hygiene rules list`)"
+        )
     failures = check_examples(rules, only)
     for failure in failures:
         ctx.stdout.write(f"FAIL {failure}\n")

@@ -13,11 +13,10 @@ from secret_hygiene.context import Context
 from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
 from secret_hygiene.filescan import scan_files
 from secret_hygiene.model import Blob, Finding, Report, Skipped
-from secret_hygiene.rules import Rule
 from secret_hygiene.scanner import Engine
 from secret_hygiene.second_opinion import second_opinion
 from secret_hygiene.sources import exclusion, read_files, verdict, walk
-from secret_hygiene.staged import staged_blobs
+from secret_hygiene.staged import staged_blobs, unchanged_blobs
 
 CHECKING = True
 HELP = "scan files for leaked keys (tracked files of a git repository by default)"
@@ -36,13 +35,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE",
                         help="an extra rule pack (file or directory); repeatable")  # fmt: skip
     parser.add_argument(
-        "--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count)"
+        "--jobs", type=_jobs, default=None, metavar="N", help="worker processes (default: CPU count)"
     )
     parser.add_argument("--recurse-submodules", action="store_true",
                         help="also scan the tracked files of checked-out submodules")  # fmt: skip
     parser.add_argument("--with-detect-secrets", action="store_true",
                         help="also run detect-secrets' plugins as a second opinion (slower; "
                              "config key with-detect-secrets)")  # fmt: skip
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of worker processes (1 or more)")
+    return jobs
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Report:
@@ -52,7 +61,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     rules = project_rules(project, [ctx.cwd / p for p in args.rules])
     second = args.with_detect_secrets or project.config.with_detect_secrets
     if args.staged:
-        return _scan_staged(project, rules, [ctx.cwd / p for p in paths], second)
+        return scan_staged(project, Engine(rules), [ctx.cwd / p for p in paths], second)
     rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files, args.recurse_submodules)
     config = project.config
     results = list(
@@ -65,29 +74,62 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=len(rels) - len(skipped))
 
 
-def _scan_staged(project: Project, rules: list[Rule], paths: list[Path], second: bool = False) -> Report:
-    """The index against HEAD: whole staged blobs, reports limited to the added lines (issue 4)."""
+def scan_staged(project: Project, engine: Engine, paths: list[Path], second: bool = False) -> Report:
+    """The index against HEAD: whole staged blobs, reports limited to the added lines (issue 4).
+
+    Files named explicitly that have no staged change (pre-commit's `--all-files` run, a push-time
+    run) are scanned whole from the index: a hook that was handed a file checks all of it.
+    """
     if not project.in_git:
         raise NotAGitRepo(f"{project.root}: not a git repository (--staged scans the git index)")
     repo = gitrepo.open_repo(project.root)
     rels = [_relative(project.root, p) for p in paths]
     pathspecs = [f":(literal){r}" for r in rels if r]
+    named = [r for p, r in zip(paths, rels, strict=True) if r and not p.is_dir()]
     config = project.config
     judge = verdict(config.exclude, config.scan_generated)
-    engine = Engine(rules)
+    tally = _Tally()
     results: list[Finding | Skipped] = []
-    scanned = 0
     blobs: list[Blob] = []  # kept only for the second opinion
-    for blob in staged_blobs(repo, pathspecs, config.max_file_size, judge):
+    staged = staged_blobs(repo, pathspecs, config.max_file_size, judge)
+    whole = unchanged_blobs(repo, named, config.max_file_size, judge)
+    for blob in (*staged, *whole):
         if isinstance(blob, Skipped):
             results.append(blob)
         else:
-            scanned += 1
+            tally.add(blob)
             results.extend(engine.scan_blob(blob))
             blobs.extend([blob] if second else [])
     findings, skipped = split(results)
     findings += second_opinion(blobs, findings) if second else []
-    return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=scanned)
+    return Report(
+        tuple(findings), tuple(skipped), checks=("leak",), scanned=tally.files, checked=tally.said()
+    )
+
+
+class _Tally:
+    """How many staged files and added lines, and how many files read whole, a staged scan checked."""
+
+    def __init__(self) -> None:
+        self.staged = self.added = self.whole = self.lines = 0
+
+    @property
+    def files(self) -> int:
+        return self.staged + self.whole
+
+    def add(self, blob: Blob) -> None:
+        if blob.only_lines is None:
+            self.whole += 1
+            self.lines += blob.data.count(b"\n") + (not blob.data.endswith(b"\n") and bool(blob.data))
+        else:
+            self.staged += 1
+            self.added += len(blob.only_lines)
+
+    def said(self) -> str:
+        parts = [f"{self.staged} staged file(s) ({self.added} added line(s))"]
+        if self.whole:
+            parts.append(f"{self.whole} file(s) with no staged change read whole ({self.lines} line(s))")
+        return ", ".join(parts)
 
 
 def select_files(project: Project, paths: list[Path], all_files: bool, submodules: bool = False) -> list[str]:

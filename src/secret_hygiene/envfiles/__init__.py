@@ -17,6 +17,7 @@ from secret_hygiene.envfiles.ignore import (
     IgnoreStatus,
     Layout,
     discover,
+    ever_added,
     ignore_status,
     ignored_notes,
     kind,
@@ -24,7 +25,7 @@ from secret_hygiene.envfiles.ignore import (
     tracked_findings,
 )
 from secret_hygiene.envfiles.templates import check_template, counterparts, decode, drift, parse
-from secret_hygiene.model import Finding, Report, Skipped
+from secret_hygiene.model import Finding, Level, Report, Skipped
 from secret_hygiene.rules import Rule
 from secret_hygiene.scanner import Engine
 from secret_hygiene.sources import read_file
@@ -52,7 +53,10 @@ def check(
     layout = discover(repo, config)
     statuses = ignore_status(repo, layout.ignore_paths())
     existing = frozenset((*layout.env_files, *layout.templates))
-    findings: list[Finding] = [*not_ignored_findings(statuses, existing), *tracked_findings(layout)]
+    # Nothing to protect yet (no env file or template, now or in history): warn, don't refuse.
+    fresh = not existing and not ever_added(repo, config)
+    level: Level = "warning" if fresh else "error"
+    findings: list[Finding] = [*not_ignored_findings(statuses, existing, level), *tracked_findings(layout)]
     engine = _LazyEngine(rules)
     results = _templates_and_drift(root, config, layout, engine, verbose)
     findings.extend(r for r in results if isinstance(r, Finding))
@@ -68,7 +72,8 @@ def check(
         notes.extend(said)
         checks = (*CHECKS, "env-in-history")
     scanned = len(layout.env_files) + len(layout.templates)
-    return Report(tuple(findings), tuple(skipped), tuple(notes), checks, scanned=scanned)
+    checked = f"{len(statuses)} env path(s) against git's ignore rules, {scanned} env file(s) and template(s)"
+    return Report(tuple(findings), tuple(skipped), tuple(notes), checks, scanned=scanned, checked=checked)
 
 
 def run_fix(root: Path, config: Config) -> list[str]:

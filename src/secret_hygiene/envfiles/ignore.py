@@ -8,13 +8,13 @@ from __future__ import annotations
 import fnmatch
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from secret_hygiene import gitrepo
 from secret_hygiene.config import Config
-from secret_hygiene.model import Finding
+from secret_hygiene.model import Finding, Level
 from secret_hygiene.scanner import fingerprint
 from secret_hygiene.sources import exclusion
 
@@ -117,9 +117,37 @@ def ignore_status(repo: Any, paths: Sequence[str]) -> list[IgnoreStatus]:
     return [IgnoreStatus(p, rules.get(p)) for p in paths]
 
 
-def not_ignored_findings(statuses: Iterable[IgnoreStatus], existing: frozenset[str]) -> list[Finding]:
-    """env-not-ignored for each path git would not ignore."""
-    return [_not_ignored(s, s.path in existing) for s in statuses if not s.ignored]
+def ever_added(repo: Any, config: Config) -> bool:
+    """True when a commit reachable from HEAD added an env file or a template.
+
+    Asks git for the added paths matching the configured names only (glob pathspecs), so a
+    repository without any costs one short `git log`, not a walk of every change.
+    """
+    if not gitrepo.has_head(repo):
+        return False
+    specs = [_pathspec(p) for p in (*config.env_files, *config.templates)]
+    out = gitrepo.pipe(
+        repo, "log", "HEAD", "--diff-filter=A", "--no-renames", "--name-only", "--format=", "-z", "--", *specs
+    )
+    names = out.decode("utf-8", "surrogateescape").replace("\n", "\0").split("\0")
+    return any(kind(name, config) is not None for name in names if name)
+
+
+def _pathspec(pattern: str) -> str:
+    """A git glob pathspec for a config name pattern (a bare name matches in any directory)."""
+    bare = pattern.strip("/")
+    return f":(glob){bare}" if "/" in bare else f":(glob)**/{bare}"
+
+
+def not_ignored_findings(
+    statuses: Iterable[IgnoreStatus], existing: frozenset[str], level: Level = "error"
+) -> list[Finding]:
+    """env-not-ignored for each path git would not ignore.
+
+    `level` is "warning" for a repository that has no env file or template and never had one
+    (a library): a .env that does not exist yet is a risk to point out, not a reason to refuse it.
+    """
+    return [replace(_not_ignored(s, s.path in existing), level=level) for s in statuses if not s.ignored]
 
 
 def _not_ignored(status: IgnoreStatus, exists: bool) -> Finding:

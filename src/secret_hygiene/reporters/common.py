@@ -7,17 +7,11 @@ from collections.abc import Iterable
 from secret_hygiene.model import Finding
 
 _LEVEL = {"error": 0, "warning": 1, "note": 2}
-_SEVERITY = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
 def worst_first(findings: Iterable[Finding]) -> list[Finding]:
-    """Failing before warnings, severe before mild, then by place."""
-    return sorted(
-        findings,
-        key=lambda f: (
-            _LEVEL[f.level], _SEVERITY.get(f.severity, 9), f.path, f.line or 0, f.column or 0,
-        ),
-    )  # fmt: skip
+    """Failing before warnings, then by place: a file's findings of one level in line order."""
+    return sorted(findings, key=lambda f: (_LEVEL[f.level], f.path, f.line or 0, f.column or 0))
 
 
 def by_check(findings: Iterable[Finding]) -> dict[str, int]:

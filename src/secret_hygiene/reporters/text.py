@@ -1,40 +1,46 @@
-"""Human-readable report, grouped by file; colour only when asked (a TTY)."""
+"""Human-readable report: two short lines per finding, a summary of what was checked, next steps."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import TextIO
 
-from secret_hygiene.model import Report
-from secret_hygiene.reporters.common import worst_first
+from secret_hygiene.model import Finding, Report
+from secret_hygiene.reporters.common import location, worst_first
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 _RESET = "\033[0m"
 
 
 def render_text(report: Report, out: TextIO, *, color: bool, verbose: bool) -> None:
-    """Findings grouped by file, then a summary."""
-    groups: dict[str, list[str]] = {}
+    """Each finding as `level[check] path:line:col rule` over an indented preview and fix; then a summary."""
     for f in worst_first(report.findings):
-        tag = f"{f.level}[{f.check}]"
-        if color:
-            tag = f"{_COLORS[f.level]}{tag}{_RESET}"
-        where = f"{f.line}:{f.column}" if f.line is not None and f.column else str(f.line or "-")
-        parts = [f"  {where:>9}  {tag} {f.rule_id}: {f.message}"]
-        if f.secret:
-            parts.append(f"secret {f.secret}")
-        if f.commit:
-            parts.append(f"commit {f.commit[:12]}")
-        first = f.detail("introduced")
-        if first:
-            parts.append(f"introduced in {first[:12]}")
-        fix = f.detail("fix")
-        if fix:
-            parts.append(f"fix: {fix}")
-        groups.setdefault(f.path, []).append("  ".join(parts))
-    for path, lines in groups.items():
-        out.write(f"{path}\n" + "\n".join(lines) + "\n")
+        out.write(finding_lines(f, color, verbose) + "\n")
     _summary(report, out, verbose)
+
+
+def finding_lines(f: Finding, color: bool = False, verbose: bool = False) -> str:
+    """Line 1: level, check, location, rule (when it differs from the check), commit.
+    Line 2, indented: the redacted preview and the fix; the message where it explains the finding
+    (not for a leak, whose rule id names it, unless verbose)."""
+    tag = f"{f.level}[{f.check}]"
+    if color:
+        tag = f"{_COLORS[f.level]}{tag}{_RESET}"
+    head = [tag, location(f)]
+    if f.rule_id != f.check:
+        head.append(f.rule_id)
+    if f.commit:
+        head.append(f"in commit {f.commit[:12]}")
+    first = f.detail("introduced")
+    if first:
+        head.append(f"(introduced in {first[:12]})")
+    body = [f.secret] if f.secret else []
+    if f.check != "leak" or verbose or not f.secret:
+        body.append(f.message)
+    fix = f.detail("fix")
+    if fix:
+        body.append(f"fix: {fix}")
+    return " ".join(head) + "\n    " + " | ".join(body)
 
 
 def check_table(report: Report) -> dict[str, tuple[int, str]]:
@@ -68,12 +74,39 @@ def _summary(report: Report, out: TextIO, verbose: bool) -> None:
         width = max(len(c) for c in (*rows, "CHECK"))
         out.write(f"  {'CHECK':<{width}}  COUNT  WORST\n")
         out.write("".join(f"  {c:<{width}}  {n:>5}  {level}\n" for c, (n, level) in rows.items()))
-    failing = len(report.failing())
-    warnings = len(report.findings) - failing
-    checked = f" in {report.scanned} file(s)" if report.scanned else ""
-    status = f"{failing} problem(s), {warnings} warning(s){checked}"
+    failing = report.failing()
+    warnings = len(report.findings) - len(failing)
+    status = f"{len(failing)} problem(s), {warnings} warning(s); checked {checked(report)}"
     if report.suppressed:
         status += f"; {report.suppressed} known finding(s) suppressed by the baseline"
     if report.checks:
         status += f" [checks: {', '.join(report.checks)}]"
     out.write(("FAIL: " if failing else "OK: ") + status + "\n")
+    if failing:
+        out.write(next_steps(failing))
+
+
+def checked(report: Report) -> str:
+    """What the run looked at, in words; never left unsaid (a run that checked nothing says so)."""
+    return report.checked or f"{report.scanned} file(s)"
+
+
+def next_steps(failing: tuple[Finding, ...]) -> str:
+    """What to do about a failed run: fix the finding, mark a false positive, or skip the hooks once."""
+    checks = {f.check for f in failing}
+    steps = []
+    if "leak" in checks:
+        steps.append(
+            "move the key to .env (ignored by git) and read it from the environment "
+            '(os.environ["NAME"]); a key already committed must be rotated too'
+        )
+        steps.append("a false positive: add a `# secret-hygiene: allow` comment on the line or the one above")
+    if checks & {"env-not-ignored", "env-tracked", "env-in-history"}:
+        steps.append("env files: `secret-hygiene env --fix` adds the missing .gitignore patterns")
+    if any(c.startswith("rotation-") for c in checks):
+        steps.append("rotate the key, then record it: `secret-hygiene rotation record KEY`")
+    steps.append(
+        "commit anyway (after reading the report): `git commit --no-verify` skips every pre-commit "
+        "hook of the commit, not only this check"
+    )
+    return "next steps:\n" + "".join(f"  - {s}\n" for s in steps)
