@@ -150,7 +150,7 @@ def main() -> None:
         ("detect-secrets", which(*filter(None, [args.detect_secrets, "detect-secrets"])), detect_secrets),
         (
             "gitleaks",
-            which(*filter(None, [args.gitleaks, "gitleaks", "/tmp/peers/gl/bin/gitleaks"])),
+            which(*filter(None, [args.gitleaks, "gitleaks"])),
             gitleaks,
         ),
     ]

@@ -33,7 +33,7 @@ def main() -> None:
     )
     parser.add_argument("repo", type=Path)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--gitleaks", default="/tmp/peers/gl/bin/gitleaks")
+    parser.add_argument("--gitleaks", default="gitleaks")
     args = parser.parse_args()
     repo = args.repo.resolve()
     revs = run_quiet(["git", "-C", str(repo), "rev-list", "--first-parent", "HEAD"]).split()

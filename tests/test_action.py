@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ from secret_hygiene.action import verdict
 from tests.conftest import commit, git, github_token
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = Path("/work/shared/schemas/sarif-schema-2.1.0.json")
+SCHEMA = Path(__file__).resolve().parent / "fixtures" / "sarif-schema-2.1.0.json"  # OASIS, vendored
 IGNORE = ".env\n.env.*\n!.env.example\n"
 
 
@@ -255,7 +256,10 @@ def test_the_action_yml_run_step_passes_inputs_through_env(tmp_path: Path) -> No
     runner = Runner(tmp_path, checkout(tmp_path, origin, "refs/pull/1/merge"))
     venv_bin = runner.temp / "secret-hygiene-venv" / "bin"  # what the install step creates
     venv_bin.mkdir(parents=True)
-    (venv_bin / "python").symlink_to(sys.executable)
+    # A wrapper, not a symlink: a symlink to a venv's interpreter loses that venv's site-packages.
+    wrapper = f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n'
+    (venv_bin / "python").write_text(wrapper, encoding="utf-8")
+    (venv_bin / "python").chmod(0o755)
     inputs = {k: str(v.get("default", "")) for k, v in action["inputs"].items()} | {"command": "history"}
     env = runner.env("pull_request", event, {})
     for name, template in step["env"].items():

@@ -16,7 +16,7 @@ from secret_hygiene.merge import fold_duplicates, strictly, with_history
 from secret_hygiene.model import Finding
 from tests.conftest import commit, fake, git, github_token, run_cli
 
-SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMA = Path(__file__).resolve().parent / "fixtures" / "sarif-schema-2.1.0.json"  # OASIS, vendored
 NOW = ["--now", "2026-05-01"]
 LEDGER = "keys:\n  VAULT_TOKEN:\n    rotated: 2025-01-01\n"
 

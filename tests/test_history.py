@@ -17,7 +17,7 @@ from secret_hygiene.history import diff_path, parse
 from secret_hygiene.model import Blob, Skipped
 from tests.conftest import commit, fake, git, github_token, run_cli
 
-SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMA = Path(__file__).resolve().parent / "fixtures" / "sarif-schema-2.1.0.json"  # OASIS, vendored
 ZERO = "0" * 40
 
 

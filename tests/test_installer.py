@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -195,12 +196,19 @@ def test_core_hooks_path_is_honoured(git_repo: Path) -> None:
     assert refused.returncode != 0 and "app.py" in refused.stdout
 
 
-def test_a_missing_command_is_a_clear_refusal(git_repo: Path) -> None:
-    installer.install(hooks(git_repo), ["pre-commit"], force=False, chain=False, python="/nonexistent/python")
+def test_a_missing_command_is_a_clear_refusal(git_repo: Path, tmp_path: Path) -> None:
+    gone = tmp_path / "removed-venv" / "bin" / "python"
+    installer.install(hooks(git_repo), ["pre-commit"], force=False, chain=False, python=str(gone))
     stage(git_repo, "app.py", "x = 1\n")
-    done = attempt(git_repo, "commit", "-m", "x", env={"PATH": "/usr/bin:/bin"})
+    bare = tmp_path / "bare-bin"  # a GUI client's PATH: git and the basics, no secret-hygiene
+    bare.mkdir()
+    for tool in ("git", "dirname"):
+        (bare / tool).symlink_to(shutil.which(tool) or tool)
+    done = attempt(git_repo, "commit", "-m", "x", env={"PATH": str(bare)})
     assert done.returncode != 0 and "secret-hygiene: command not found" in done.stdout
     assert "--no-verify" in done.stdout
+    # The package is not on an index: the advice is an install that works, from a clone.
+    assert "pip install secret-hygiene" not in done.stdout and "python -m pip install ." in done.stdout
 
 
 def test_outside_a_repository_and_in_a_bare_one(plain_dir: Path, remote: Path) -> None:

@@ -27,6 +27,7 @@ def test_wheel_ships_rules_and_loads_them_outside_the_checkout(tmp_path: Path) -
         Path(n).name for n in names if n.startswith("secret_hygiene/rules/") and n.endswith(".yaml")
     )
     assert packs == sorted(p.name for p in (ROOT / "rules").glob("*.yaml"))
+    assert "secret_hygiene/py.typed" in names  # PEP 561: type checkers use our annotations
     probe = (
         "import secret_hygiene.rules as r; d = r.builtin_rules_dir(); print(d); print(len(r.load_rules()))"
     )

@@ -11,16 +11,12 @@ import pytest
 
 from tests.conftest import commit, fake, git, github_token, run_cli
 
-SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMA = Path(__file__).resolve().parent / "fixtures" / "sarif-schema-2.1.0.json"  # OASIS, vendored
 FORMATS = ["text", "json", "sarif", "github"]
 
 
 def _sarif_schema() -> dict[str, object]:
-    candidates = [SCHEMA, Path(__file__).resolve().parent / "fixtures" / "sarif-schema-2.1.0.json"]
-    for path in candidates:
-        if path.is_file():
-            return dict(json.loads(path.read_text(encoding="utf-8")))
-    pytest.fail("SARIF schema not found next to the repository (../shared/schemas)")
+    return dict(json.loads(SCHEMA.read_text(encoding="utf-8")))
 
 
 @pytest.fixture

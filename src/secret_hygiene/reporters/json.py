@@ -1,4 +1,4 @@
-"""One JSON object, as ../shared/CONTRACT.md specifies."""
+"""One JSON object per run: tool, version, findings (redacted), skipped files and a summary."""
 
 from __future__ import annotations
 
