@@ -6,7 +6,9 @@ import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
+from secret_hygiene.errors import RuleError
 from secret_hygiene.model import Blob, Finding, Skipped
 from secret_hygiene.noise import is_placeholder, shannon_entropy
 from secret_hygiene.prefilter import Prefilter, Windows
@@ -34,6 +36,8 @@ class Engine:
         # Provider rules before generic ones, severe before mild, then rule order (packs
         # sorted by file name, rules in file order): the first to claim a span wins.
         self._rank = {i: (r.generic, SEVERITIES.index(r.severity)) for i, r in enumerate(self.rules)}
+        self._paths = {i: r.paths for i, r in enumerate(self.rules) if r.paths}
+        self._companions = _companions(self.rules)
 
     def scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
         """Findings in one blob, or a Skipped record when it is binary."""
@@ -46,6 +50,10 @@ class Engine:
             # a space for each backslash keeps every offset, line and column as they were.
             data = data.replace(b'\\"', b' "')
         candidates = self.prefilter.candidates(data)
+        for ri in [
+            ri for ri in candidates if ri in self._paths and not _path_matches(self._paths[ri], blob.path)
+        ]:
+            del candidates[ri]
         hits = [h for ri, windows in candidates.items() for h in self._matches(ri, data, windows)]
         for hit in self._claim(hits):
             finding = self._finding(blob, data, hit)
@@ -56,7 +64,9 @@ class Engine:
         rule = self.rules[ri]
         spans = windows if windows is not None else [(0, len(data))]
         for m in (m for start, stop in spans for m in rule.pattern.finditer(data, start, stop)):
-            group = _secret_group(m)
+            group = rule.secret_group or _secret_group(m)
+            if ri in self._companions and not _companion_near(self._companions[ri], rule.within, data, m):
+                continue
             secret = m.group(group).decode("utf-8", "replace") if m.group(group) else ""
             accepted = self._accept(rule, secret)
             if accepted or not rule.generic:
@@ -127,6 +137,9 @@ def _details(rule: Rule, blob: Blob) -> tuple[tuple[str, str], ...]:
     details = [("family", rule.family)]
     if rule.provider:
         details.append(("provider", rule.provider))
+    if rule.revoke:
+        url, how = rule.revoke
+        details += [("revoke", url), ("fix", f"{how} ({url})")]
     if blob.date:
         details.append(("date", blob.date))
     return tuple(details)
@@ -184,6 +197,35 @@ def redacted_lines(data: bytes, engine: Engine) -> list[str]:
         done = end
     out.append(data[done:])
     return b"".join(out).decode("utf-8", "replace").splitlines()
+
+
+def _companions(rules: Sequence[Rule]) -> dict[int, re.Pattern[bytes]]:
+    """Composite rules (rules/README.md, `requires`): rule index -> the companion's compiled regex."""
+    out: dict[int, re.Pattern[bytes]] = {}
+    for i, rule in enumerate(rules):
+        if rule.requires_regex is not None:
+            out[i] = re.compile(rule.requires_regex)
+        elif rule.requires_id is not None:
+            raise RuleError(f"rule {rule.id!r} requires rule {rule.requires_id!r}, which is not loaded")
+    return out
+
+
+def _companion_near(companion: re.Pattern[bytes], within: int, data: bytes, m: re.Match[bytes]) -> bool:
+    """True when the companion matches in the lines from `within` above the match to `within` below."""
+    start = data.rfind(b"\n", 0, m.start()) + 1
+    for _ in range(within):
+        start = data.rfind(b"\n", 0, start - 1) + 1 if start else 0
+    end = _line_end(data, m.end())
+    for _ in range(within):
+        end = _line_end(data, end + 1) if end < len(data) else end
+    outside = data[start : m.start()] + b"\n" + data[m.end() : end]
+    return companion.search(outside) is not None
+
+
+def _path_matches(globs: tuple[str, ...], path: str) -> bool:
+    """A glob without `/` matches the file name, one with `/` the whole repository path."""
+    name = path.rsplit("/", 1)[-1]
+    return any(fnmatchcase(path if "/" in g else name, g) for g in globs)
 
 
 def _secret_group(m: re.Match[bytes]) -> int | str:
