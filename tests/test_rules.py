@@ -104,3 +104,27 @@ def test_no_rule_pack_line_is_over_160_characters() -> None:
         if len(line) > 160
     ]
     assert long == []
+
+
+TRADING_PACKS = ("brokers", "crypto-exchanges", "market-data", "wallets")
+LEGACY_RULES = 391  # rules shipped before references were required; the count may only go down
+
+
+def test_every_shipped_pack_requires_references_and_trading_packs_revoke() -> None:
+    import yaml
+
+    legacy = 0
+    for path in sorted(builtin_rules_dir().glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert "references" in doc.get("require", []), path.name
+        assert (path.stem in TRADING_PACKS) == ("revoke" in doc["require"]), path.name
+        legacy += len(doc.get("legacy", []))
+    assert legacy <= LEGACY_RULES
+    trading = [r for r in load_rules() if r.family in TRADING_PACKS]
+    assert trading and all(r.revoke is not None for r in trading)
+
+
+def test_a_legacy_id_must_name_a_rule_of_the_pack(tmp_path: Path) -> None:
+    path = _pack(tmp_path, "legacy: [gone-rule]\n" + GOOD)
+    with pytest.raises(RuleError, match="legacy names rules this pack does not have: gone-rule"):
+        load_pack(path)

@@ -65,6 +65,13 @@ def pack_policy(path: Path, doc: dict[str, Any]) -> PackPolicy:
     return PackPolicy(tuple(require), frozenset(legacy))
 
 
+def check_legacy(path: Path, policy: PackPolicy, ids: list[str]) -> None:
+    """A legacy id names a rule of this pack (a stale entry would hide a new rule's missing references)."""
+    stale = policy.legacy - set(ids)
+    if stale:
+        raise RuleError(f"{path}: legacy names rules this pack does not have: {', '.join(sorted(stale))}")
+
+
 def enforce_policy(where: str, rule_id: str, raw: dict[str, Any], policy: PackPolicy) -> None:
     """Every field the pack requires is present (legacy ids may lack references)."""
     for field in policy.require:

@@ -164,7 +164,9 @@ def _parse_pack(path: Path, data: bytes) -> list[Rule]:
         ruleformat.check_min_version(path, doc["min-version"])
     policy = ruleformat.pack_policy(path, doc)
     family = str(doc.get("family") or path.stem)
-    return [_build(path, family, raw, i, policy) for i, raw in enumerate(doc["rules"])]
+    rules = [_build(path, family, raw, i, policy) for i, raw in enumerate(doc["rules"])]
+    ruleformat.check_legacy(path, policy, [r.id for r in rules])
+    return rules
 
 
 def _build(path: Path, family: str, raw: Any, index: int, policy: ruleformat.PackPolicy) -> Rule:
