@@ -4,6 +4,7 @@ composite rules, min-version, verbose regexes, and the example counts `rules tes
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from secret_hygiene.ruleformat import check_min_version
 from secret_hygiene.rules import Rule, load_pack, load_rules
 from secret_hygiene.ruletest import check_examples
 from secret_hygiene.scanner import Engine
+from tests.conftest import run_cli
 
 TOKEN = "demo_" + "k3j4h5g6f7d8s9a0q1w2"
 OTHER = "demo_" + "p0o9i8u7y6t5r4e3w2q1"
@@ -255,3 +257,18 @@ def test_rotation_status_shows_how_to_revoke_a_key() -> None:
     assert f"revoke DEMO_KEY: {fix}" in out.getvalue()
     finding = key_finding(age, "rotation-overdue", "overdue", "high", "error", "rotate")
     assert finding.detail("revoke") == fix
+
+
+def test_rules_list_json_and_rules_test_show_the_new_fields(tmp_path: Path) -> None:
+    extra = """    references: ['https://example.com/docs/keys']
+    revoke: {url: 'https://example.com/keys', how: Delete the key}
+    tags: [devtools]"""
+    pack = _pack(tmp_path, extra)
+    listed = run_cli(["rules", "list", "--format", "json", "--rules", str(pack)], tmp_path)
+    assert listed.code == 0, listed.err
+    (demo,) = (r for r in json.loads(listed.out) if r["id"] == "demo-token")
+    assert demo["references"] == ["https://example.com/docs/keys"] and demo["tags"] == ["devtools"]
+    assert demo["revoke"] == {"url": "https://example.com/keys", "how": "Delete the key"}
+    newer = _pack(tmp_path, head="min-version: '99.0'")
+    refused = run_cli(["rules", "test", "--rules", str(newer)], tmp_path)
+    assert refused.code == 2 and "needs secret-hygiene >= 99.0" in refused.err
