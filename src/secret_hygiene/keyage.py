@@ -40,6 +40,7 @@ class KeyAge:
     owner: str | None = None
     provider: str | None = None
     family: str | None = None
+    revoke: str | None = None  # how and where the provider revokes the key (rules/README.md)
 
     @property
     def days_left(self) -> int | None:
@@ -148,7 +149,8 @@ def _message(a: KeyAge) -> str:
 
 def _fix(a: KeyAge) -> str | None:
     if a.state in ("overdue", "due-soon"):
-        return f"rotate the key, then run: secret-hygiene rotation record {a.name}"
+        how = f" ({a.revoke})" if a.revoke else ""
+        return f"rotate the key{how}, then run: secret-hygiene rotation record {a.name}"
     if a.state == "unknown":
         return f"record its last rotation: secret-hygiene rotation record {a.name} --date YYYY-MM-DD"
     return None
@@ -162,7 +164,8 @@ def details(a: KeyAge, fix: str | None) -> tuple[tuple[str, str], ...]:
         ("age_days", None if a.age_days is None else str(a.age_days)),
         ("due", a.due.isoformat() if a.due else None),
         ("max_age_days", str(a.max_age_days)), ("warn_days", str(a.warn_days)),
-        ("owner", a.owner), ("provider", a.provider), ("family", a.family), ("fix", fix),
+        ("owner", a.owner), ("provider", a.provider), ("family", a.family),
+        ("revoke", a.revoke), ("fix", fix),
     ]  # fmt: skip
     return tuple((k, v) for k, v in pairs if v is not None)
 

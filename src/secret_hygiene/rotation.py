@@ -69,6 +69,7 @@ class EnvKey:
     provider: str | None = None
     family: str | None = None
     digest: str | None = field(default=None, repr=False)
+    revoke: str | None = None  # the leak rule's fix text: how and where to revoke the key
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ class _Discovery:
             provider=hit.detail("provider") if hit else None,
             family=hit.detail("family") if hit else None,
             digest=digest,
+            revoke=hit.detail("fix") if hit and hit.detail("revoke") else None,
         )  # fmt: skip
 
     def _match(self, path: str, body: str) -> Finding | None:
@@ -311,7 +313,7 @@ def _age(key: EnvKey, ledger: Ledger, config: Config, today: date, dates: _GitDa
     state, age, due = classify(rotated, today, max_age, warn)
     owner = entry.owner if entry else None
     return KeyAge(key.name, key.path, key.line, state, source, rotated, age, due, max_age, warn,
-                  owner, provider, key.family)  # fmt: skip
+                  owner, provider, key.family, key.revoke)  # fmt: skip
 
 
 def _ledger_only(name: str, ledger: Ledger, config: Config, today: date) -> KeyAge:

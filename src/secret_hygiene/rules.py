@@ -8,12 +8,12 @@ import pickle
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from secret_hygiene import __version__, cache
+from secret_hygiene import __version__, cache, ruleformat
 from secret_hygiene.errors import RuleError
 
 try:  # the regex parser, for a pattern's maximum width; typeshed has no stub for it
@@ -24,6 +24,9 @@ except ImportError:  # pragma: no cover - Python 3.10
 SEVERITIES = ("critical", "high", "medium", "low")
 _REQUIRED = ("id", "description", "regex", "keywords", "severity", "examples")
 _OPTIONAL = ("provider", "entropy", "allow", "negative_examples")
+# The richer fields (ruleformat.py, documented in rules/README.md).
+_FORMAT = ("references", "revoke", "tags", "secret-group", "paths", "requires")
+_PACK_KEYS = {"family", "rules", "min-version", "require", "legacy"}
 _ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 
 
@@ -44,6 +47,14 @@ class Rule:
     examples: tuple[str, ...] = ()
     negative_examples: tuple[str, ...] = ()
     source: str = ""
+    references: tuple[str, ...] = ()
+    revoke: tuple[str, str] | None = None  # (url, how): where and how the key is revoked or rotated
+    tags: tuple[str, ...] = ()
+    secret_group: str | None = None  # None: the first group named secret..., else group 1
+    paths: tuple[str, ...] = ()  # file-name globs; empty: every file
+    requires_id: str | None = None  # a companion rule whose regex must match within `within` lines
+    requires_regex: bytes | None = None  # the companion's regex (resolved from requires_id by load_rules)
+    within: int = 0
 
     @cached_property
     def pattern(self) -> re.Pattern[bytes]:
@@ -88,7 +99,22 @@ def load_rules(extra: Iterable[Path] = (), disabled: Iterable[str] = (), builtin
     unknown = off - seen.keys()
     if unknown:
         raise RuleError(f"config disables unknown rule ids: {', '.join(sorted(unknown))}")
+    rules = resolve_companions(rules)
     return [r for r in rules if r.id not in off]
+
+
+def resolve_companions(rules: list[Rule]) -> list[Rule]:
+    """Give each composite rule its companion rule's regex (the companion may be disabled later)."""
+    by_id = {r.id: r for r in rules}
+    out: list[Rule] = []
+    for rule in rules:
+        if rule.requires_id is not None and rule.requires_regex is None:
+            companion = by_id.get(rule.requires_id)
+            if companion is None:
+                raise RuleError(f"{rule.source}: rule {rule.id!r} requires unknown rule {rule.requires_id!r}")
+            rule = replace(rule, requires_regex=companion.regex)
+        out.append(rule)
+    return out
 
 
 def _pack_files(directory: Path) -> list[Path]:
@@ -131,21 +157,26 @@ def _parse_pack(path: Path, data: bytes) -> list[Rule]:
         raise RuleError(f"{path}:{where} invalid YAML in rule pack") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list):
         raise RuleError(f"{path}: a rule pack is a mapping with a 'rules' list")
-    extra_keys = set(doc) - {"family", "rules"}
+    extra_keys = set(doc) - _PACK_KEYS
     if extra_keys:
         raise RuleError(f"{path}: unknown top-level keys: {', '.join(sorted(extra_keys))}")
+    if "min-version" in doc:
+        ruleformat.check_min_version(path, doc["min-version"])
+    policy = ruleformat.pack_policy(path, doc)
     family = str(doc.get("family") or path.stem)
-    return [_build(path, family, raw, i) for i, raw in enumerate(doc["rules"])]
+    rules = [_build(path, family, raw, i, policy) for i, raw in enumerate(doc["rules"])]
+    ruleformat.check_legacy(path, policy, [r.id for r in rules])
+    return rules
 
 
-def _build(path: Path, family: str, raw: Any, index: int) -> Rule:
+def _build(path: Path, family: str, raw: Any, index: int, policy: ruleformat.PackPolicy) -> Rule:
     where = f"{path}: rule #{index + 1}"
     if not isinstance(raw, dict):
         raise RuleError(f"{where}: a rule is a mapping")
     rid = raw.get("id")
     if isinstance(rid, str):
         where = f"{path}: rule {rid!r}"
-    unknown = set(raw) - set(_REQUIRED) - set(_OPTIONAL)
+    unknown = set(raw) - set(_REQUIRED) - set(_OPTIONAL) - set(_FORMAT)
     if unknown:
         raise RuleError(f"{where}: unknown keys: {', '.join(sorted(map(str, unknown)))}")
     missing = [k for k in _REQUIRED if k not in raw]
@@ -155,21 +186,41 @@ def _build(path: Path, family: str, raw: Any, index: int) -> Rule:
         raise RuleError(f"{where}: id must be lowercase kebab-case")
     if raw["severity"] not in SEVERITIES:
         raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
+    ruleformat.enforce_policy(where, rid, raw, policy)
+    regex = ruleformat.flatten(where, raw["regex"])
+    pattern = _compile(where, regex)
     return Rule(
         id=rid,
         description=_text(where, raw, "description"),
         family=family,
         severity=raw["severity"],
         keywords=_keywords(where, raw["keywords"]),
-        regex=raw["regex"].encode("utf-8") if isinstance(raw["regex"], str) else b"",
-        width=_width(_compile(where, raw["regex"])),
+        regex=regex.encode("utf-8"),
+        width=_width(pattern),
         entropy=_entropy(where, raw.get("entropy")),
         allow=tuple(_compile_str(where, p).pattern for p in _strings(where, raw, "allow")),
         provider=str(raw["provider"]) if raw.get("provider") else None,
         examples=_strings(where, raw, "examples"),
         negative_examples=_strings(where, raw, "negative_examples"),
         source=str(path),
+        **_format_fields(where, raw, pattern),
     )
+
+
+def _format_fields(where: str, raw: dict[str, Any], pattern: re.Pattern[bytes]) -> dict[str, Any]:
+    """The richer fields of a rule (ruleformat.py), as Rule keyword arguments."""
+    requires = ruleformat.requires(where, raw.get("requires"))
+    companion, companion_regex, within = requires if requires else (None, None, 0)
+    return {
+        "references": ruleformat.references(where, raw.get("references")),
+        "revoke": ruleformat.revoke(where, raw.get("revoke")),
+        "tags": ruleformat.tags(where, raw.get("tags")),
+        "secret_group": ruleformat.secret_group(where, raw.get("secret-group"), pattern),
+        "paths": ruleformat.paths(where, raw.get("paths")),
+        "requires_id": companion,
+        "requires_regex": companion_regex.encode("utf-8") if companion_regex is not None else None,
+        "within": within,
+    }
 
 
 def _text(where: str, raw: dict[str, Any], key: str) -> str:

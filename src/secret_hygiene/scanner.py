@@ -6,7 +6,9 @@ import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
 
+from secret_hygiene.errors import RuleError
 from secret_hygiene.formats import NotebookView, decode_wide, notebook_view
 from secret_hygiene.model import Blob, Finding, Skipped
 from secret_hygiene.noise import is_placeholder, shannon_entropy
@@ -35,6 +37,8 @@ class Engine:
         # Provider rules before generic ones, severe before mild, then rule order (packs
         # sorted by file name, rules in file order): the first to claim a span wins.
         self._rank = {i: (r.generic, SEVERITIES.index(r.severity)) for i, r in enumerate(self.rules)}
+        self._paths = {i: r.paths for i, r in enumerate(self.rules) if r.paths}
+        self._companions = _companions(self.rules)
 
     def scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
         """Findings in one blob, or a Skipped record when it is binary."""
@@ -50,6 +54,10 @@ class Engine:
             blob = view.blob  # the notebook's strings decoded; findings map back to the file
         data = blob.data
         candidates = self.prefilter.candidates(data)
+        for ri in [
+            ri for ri in candidates if ri in self._paths and not _path_matches(self._paths[ri], blob.path)
+        ]:
+            del candidates[ri]
         hits = [h for ri, windows in candidates.items() for h in self._matches(ri, data, windows)]
         for hit in self._claim(hits):
             finding = self._finding(blob, data, hit, view)
@@ -60,7 +68,9 @@ class Engine:
         rule = self.rules[ri]
         spans = windows if windows is not None else [(0, len(data))]
         for m in (m for start, stop in spans for m in rule.pattern.finditer(data, start, stop)):
-            group = _secret_group(m)
+            group = rule.secret_group or _secret_group(m)
+            if ri in self._companions and not _companion_near(self._companions[ri], rule.within, data, m):
+                continue
             secret = m.group(group).decode("utf-8", "replace") if m.group(group) else ""
             accepted = self._accept(rule, secret)
             if accepted or not rule.generic:
@@ -135,6 +145,9 @@ def _details(rule: Rule, blob: Blob) -> tuple[tuple[str, str], ...]:
     details = [("family", rule.family)]
     if rule.provider:
         details.append(("provider", rule.provider))
+    if rule.revoke:
+        url, how = rule.revoke
+        details += [("revoke", url), ("fix", f"{how} ({url})")]
     if blob.date:
         details.append(("date", blob.date))
     return tuple(details)
@@ -200,6 +213,35 @@ def _spans(data: bytes, engine: Engine) -> list[tuple[int, int]]:
     """Every span of `data` any rule matches, sorted."""
     candidates = engine.prefilter.candidates(data).items()
     return sorted((h.start, h.end) for ri, w in candidates for h in engine._matches(ri, data, w))
+
+
+def _companions(rules: Sequence[Rule]) -> dict[int, re.Pattern[bytes]]:
+    """Composite rules (rules/README.md, `requires`): rule index -> the companion's compiled regex."""
+    out: dict[int, re.Pattern[bytes]] = {}
+    for i, rule in enumerate(rules):
+        if rule.requires_regex is not None:
+            out[i] = re.compile(rule.requires_regex)
+        elif rule.requires_id is not None:
+            raise RuleError(f"rule {rule.id!r} requires rule {rule.requires_id!r}, which is not loaded")
+    return out
+
+
+def _companion_near(companion: re.Pattern[bytes], within: int, data: bytes, m: re.Match[bytes]) -> bool:
+    """True when the companion matches in the lines from `within` above the match to `within` below."""
+    start = data.rfind(b"\n", 0, m.start()) + 1
+    for _ in range(within):
+        start = data.rfind(b"\n", 0, start - 1) + 1 if start else 0
+    end = _line_end(data, m.end())
+    for _ in range(within):
+        end = _line_end(data, end + 1) if end < len(data) else end
+    outside = data[start : m.start()] + b"\n" + data[m.end() : end]
+    return companion.search(outside) is not None
+
+
+def _path_matches(globs: tuple[str, ...], path: str) -> bool:
+    """A glob without `/` matches the file name, one with `/` the whole repository path."""
+    name = path.rsplit("/", 1)[-1]
+    return any(fnmatchcase(path if "/" in g else name, g) for g in globs)
 
 
 def _secret_group(m: re.Match[bytes]) -> int | str:

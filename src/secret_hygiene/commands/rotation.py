@@ -159,6 +159,8 @@ def render_table(result: Assessment, out: TextIO, today: date, *, color: bool) -
             if color and n and _COLORS[ages[n - 1].state]:
                 state = f"{_COLORS[ages[n - 1].state]}{state}\033[0m"
             out.write("  ".join([*cells, state]) + "\n")
+        for a in (a for a in ages if a.revoke):
+            out.write(f"revoke {a.name}: {a.revoke}\n")
     for w in result.warnings:
         out.write(f"warning[{w.check}] {w.path}:{w.line}: {w.message}\n  fix: {w.detail('fix')}\n")
     for note in result.notes:

@@ -41,7 +41,9 @@ def _list(rules: list[Rule], fmt: str, ctx: Context) -> None:
     if fmt == "json":
         doc = [
             {"id": r.id, "family": r.family, "provider": r.provider, "severity": r.severity,
-             "description": r.description, "keywords": list(r.keywords)}
+             "description": r.description, "keywords": list(r.keywords), "tags": list(r.tags),
+             "references": list(r.references), "paths": list(r.paths), "requires": r.requires_id,
+             "revoke": {"url": r.revoke[0], "how": r.revoke[1]} if r.revoke else None}
             for r in rules
         ]  # fmt: skip
         json.dump(doc, ctx.stdout, indent=2)
