@@ -50,7 +50,7 @@ def read_inputs(environ: Mapping[str, str]) -> Inputs:
     """INPUT_COMMAND, INPUT_PATHS, INPUT_FORMAT, INPUT_BASELINE, INPUT_FAIL_ON, INPUT_SARIF_FILE."""
     inputs = Inputs(
         command=_get(environ, "COMMAND", "audit"),
-        paths=tuple(shlex.split(_get(environ, "PATHS", ""))),
+        paths=_split_paths(_get(environ, "PATHS", "")),
         format=_get(environ, "FORMAT", "github"),
         baseline=_get(environ, "BASELINE", ""),
         fail_on=_get(environ, "FAIL_ON", "error"),
@@ -63,11 +63,22 @@ def read_inputs(environ: Mapping[str, str]) -> Inputs:
     ):
         if value not in allowed:
             raise SecretHygieneError(f"input {name}: {value!r} is not one of {', '.join(allowed)}")
+    if any(c in inputs.sarif_file for c in "\r\n\0"):
+        # GITHUB_OUTPUT is read line by line: a newline here would add outputs of its own
+        raise SecretHygieneError("input sarif-file: a file name with a line break or NUL is refused")
     if inputs.command != "scan" and len(inputs.paths) > 1:
         raise SecretHygieneError(
             f"input paths: {inputs.command} takes one repository, got {len(inputs.paths)}"
         )
     return inputs
+
+
+def _split_paths(text: str) -> tuple[str, ...]:
+    """Shell-like words; they reach the command after `--`, so none is read as an option."""
+    try:
+        return tuple(shlex.split(text))
+    except ValueError as exc:
+        raise SecretHygieneError(f"input paths: {exc} in {text[:80]!r}") from None
 
 
 def _get(environ: Mapping[str, str], name: str, default: str) -> str:
@@ -76,17 +87,18 @@ def _get(environ: Mapping[str, str], name: str, default: str) -> str:
 
 def plan(inputs: Inputs, scope: action_range.Scope) -> list[list[str]]:
     """The command lines to run: the leak part limited to the event's range when there is one."""
-    repo = list(inputs.paths[:1])
+    # Paths come last, after `--`: a path spelled like a flag ('--config x') stays a path.
+    repo = ["--", *inputs.paths[:1]] if inputs.paths else []
     whole = {
         "audit": [["audit", *repo]],
-        "scan": [["scan", *inputs.paths]],
+        "scan": [["scan", "--", *inputs.paths]],
         "history": [["history", *repo]],
         "env": [["env", *repo]],
         "rotation": [["rotation", "check"]],
     }[inputs.command]
     if scope.range is None or inputs.command in ("env", "rotation"):
         return whole
-    commits = ["history", *repo, "--range", scope.range]
+    commits = ["history", "--range", scope.range, *repo]
     if inputs.command == "audit":  # the PR's commits, plus the repository-wide env and rotation checks
         return [commits, ["env", *repo], ["rotation", "check"]]
     return [commits]
@@ -98,7 +110,9 @@ def collect(argvs: Sequence[Sequence[str]], ctx: Context, baseline: str) -> tupl
     reports: list[Report] = []
     first: argparse.Namespace | None = None
     for argv in argvs:
-        args = parser.parse_args([*argv, *(["--baseline", baseline] if baseline else [])])
+        end = argv.index("--") if "--" in argv else len(argv)
+        options = ["--baseline", baseline] if baseline else []
+        args = parser.parse_args([*argv[:end], *options, *argv[end:]])
         outcome = args._module.run(args, ctx)
         if not isinstance(outcome, Report):
             raise SecretHygieneError(f"{argv[0]} did not produce a report")
@@ -194,6 +208,12 @@ def main(environ: Mapping[str, str] | None = None) -> int:
         return run(environ, sys.stdout, sys.stderr, Path.cwd())
     except SecretHygieneError as exc:
         sys.stdout.write(f"::error title=secret-hygiene::{escape_data(str(exc))}\n")
+        return 2
+    except Exception as exc:  # a bug: still one annotation and exit 2, never a traceback in the log
+        if environ.get("SECRET_HYGIENE_DEBUG"):
+            raise
+        what = escape_data(f"internal error: {type(exc).__name__}: {exc}")
+        sys.stdout.write(f"::error title=secret-hygiene::{what}\n")
         return 2
 
 
