@@ -131,6 +131,7 @@ def merge(reports: Sequence[Report]) -> Report:
         checks=tuple(dict.fromkeys(c for r in reports for c in r.checks)),
         suppressed=sum(r.suppressed for r in reports),
         scanned=sum(r.scanned for r in reports),
+        redact=next((r.redact for r in reports if r.redact is not None), None),
     )
 
 

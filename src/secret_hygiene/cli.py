@@ -8,6 +8,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -121,11 +122,9 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
 
         known = baseline_mod.load(Path(baseline_path))
         kept, dropped = baseline_mod.subtract(report.findings, known)
-        report = Report(
-            tuple(kept), report.skipped, report.notes, report.checks,
-            report.suppressed + dropped, report.scanned,
-        )  # fmt: skip
-    fmt = args.format or ("github" if ctx.environ.get("GITHUB_ACTIONS") == "true" else "text")
+        report = replace(report, findings=tuple(kept), suppressed=report.suppressed + dropped)
+    workflow = ctx.environ.get("GITHUB_ACTIONS") == "true"  # repository text escaped for the runner
+    fmt = args.format or ("github" if workflow else "text")
     failing = report.findings if getattr(args, "strict", False) else report.failing()
     code = EXIT_FOUND if failing else EXIT_OK
     if args.quiet and not report.findings and args.output is None:
@@ -133,11 +132,12 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
     if args.output is not None:
         try:
             with open(ctx.cwd / args.output, "w", encoding="utf-8") as fh:
-                REPORTERS[fmt](report, fh, color=False, verbose=args.verbose)
+                REPORTERS[fmt](report, fh, color=False, verbose=args.verbose, workflow=workflow)
         except OSError as exc:
             raise SecretHygieneError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     else:
-        REPORTERS[fmt](report, ctx.stdout, color=_color(ctx.stdout, ctx), verbose=args.verbose)
+        color = _color(ctx.stdout, ctx)
+        REPORTERS[fmt](report, ctx.stdout, color=color, verbose=args.verbose, workflow=workflow)
     return code
 
 

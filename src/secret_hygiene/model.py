@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -72,6 +73,9 @@ class Report:
     checks: tuple[str, ...] = ()
     suppressed: int = 0
     scanned: int = 0
+    # The command's own rule engine as a redactor, for the reporters' last guard
+    # (reporters/safety.py); None makes the guard load the built-in rules itself.
+    redact: Callable[[str], str] | None = field(default=None, compare=False, repr=False)
 
     def failing(self) -> tuple[Finding, ...]:
         """Findings that make the run fail (level error)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
@@ -28,6 +28,7 @@ from secret_hygiene.keyage import key_findings
 from secret_hygiene.merge import fold_duplicates, strictly, with_history
 from secret_hygiene.model import Finding, Report, Skipped
 from secret_hygiene.reporters.common import worst_first
+from secret_hygiene.reporters.safety import Redactor
 from secret_hygiene.rotation import assess
 from secret_hygiene.rules import Rule
 from secret_hygiene.scanner import Engine
@@ -79,7 +80,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     project = open_project(args, ctx, args.repo, "audit")
     parts = tuple(p for p in PARTS if not (args.no_history and p == "history"))
     options = Options(parts, args.since, args.now, args.strict, args.verbose)
-    return collect(project, options, ctx, [ctx.cwd / p for p in args.rules]).report
+    audit = collect(project, options, ctx, [ctx.cwd / p for p in args.rules])
+    return replace(audit.report, redact=Redactor(audit.engine))  # the reporters' guard uses its rules
 
 
 def open_project(args: argparse.Namespace, ctx: Context, start: Path | None, command: str) -> Project:

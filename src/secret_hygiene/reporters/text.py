@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from typing import TextIO
 
 from secret_hygiene.model import Report
 from secret_hygiene.reporters.common import worst_first
+from secret_hygiene.reporters.safety import guard, printable
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 _RESET = "\033[0m"
 
 
-def render_text(report: Report, out: TextIO, *, color: bool, verbose: bool) -> None:
+def render_text(report: Report, out: TextIO, *, color: bool, verbose: bool, workflow: bool = False) -> None:
     """Findings grouped by file, then a summary."""
+    report = guard(report, escape=partial(printable, workflow=workflow))
     groups: dict[str, list[str]] = {}
     for f in worst_first(report.findings):
         tag = f"{f.level}[{f.check}]"
