@@ -15,12 +15,13 @@ import json
 import os
 import shlex
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from secret_hygiene import action_range, action_summary, gitrepo
+from secret_hygiene import action_config, action_range, action_summary, gitrepo
 from secret_hygiene.cli import build_parser, emit
 from secret_hygiene.commands import history as history_cmd
 from secret_hygiene.commands.common import discover_root
@@ -104,14 +105,16 @@ def plan(inputs: Inputs, scope: action_range.Scope) -> list[list[str]]:
     return [commits]
 
 
-def collect(argvs: Sequence[Sequence[str]], ctx: Context, baseline: str) -> tuple[Report, argparse.Namespace]:
+def collect(
+    argvs: Sequence[Sequence[str]], ctx: Context, baseline: str, config: str = ""
+) -> tuple[Report, argparse.Namespace]:
     """Run each command in-process and merge their reports; returns the parsed args of the first."""
     parser = build_parser()
     reports: list[Report] = []
     first: argparse.Namespace | None = None
     for argv in argvs:
         end = argv.index("--") if "--" in argv else len(argv)
-        options = ["--baseline", baseline] if baseline else []
+        options = [*(["--baseline", baseline] if baseline else []), *(["--config", config] if config else [])]
         args = parser.parse_args([*argv[:end], *options, *argv[end:]])
         outcome = args._module.run(args, ctx)
         if not isinstance(outcome, Report):
@@ -158,11 +161,18 @@ def run(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, cwd: Path) -
     ranged = scope.range is not None and inputs.command not in ("env", "rotation")
     if ranged and not _is_workspace_repo(workspace, inputs.paths):
         scope, ranged = action_range.Scope(label="repository (not the one the event is about)"), False
-    if ranged:
-        notes = action_range.ensure_history(gitrepo.open_repo(workspace), scope)
-        if inputs.command == "scan" and inputs.paths:
-            notes.append("paths: the event's commits are scanned whole, not limited to the given paths")
-    report, args = collect(plan(inputs, scope), ctx, inputs.baseline)
+    extra = Report()
+    with tempfile.TemporaryDirectory(dir=environ.get("RUNNER_TEMP") or None) as temp:
+        config = ""
+        if ranged:
+            repo = gitrepo.open_repo(workspace)
+            notes = action_range.ensure_history(repo, scope)
+            if inputs.command == "scan" and inputs.paths:
+                notes.append("paths: the event's commits are scanned whole, not limited to the given paths")
+            if environ.get("GITHUB_EVENT_NAME") in action_range.PR_EVENTS and scope.base:
+                config, extra = _base_config(repo, workspace, scope.base, Path(temp))
+        report, args = collect(plan(inputs, scope), ctx, inputs.baseline, config)
+    report = merge([report, extra])
     if ranged:  # the range is connected: history's warning about a shallow clone does not apply to it
         report = replace(report, notes=tuple(n for n in report.notes if n != history_cmd.SHALLOW_NOTE))
     report = merge([report, Report(notes=tuple(notes))])
@@ -172,6 +182,19 @@ def run(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, cwd: Path) -
     doc = json.loads(render(report, args, ctx, "json", None))
     _finish(environ, doc, inputs, scope.label)
     return verdict(doc["findings"], inputs.fail_on)
+
+
+def _base_config(repo: Any, workspace: Path, base: str, temp: Path) -> tuple[str, Report]:
+    """The base commit's config written to `temp` for --config, and warnings for what the pull
+    request's own config would have skipped (action_config.py)."""
+    import yaml
+
+    config = action_config.base_config(repo, workspace.resolve(), base)
+    path = temp / "base-config.yaml"
+    path.write_text(yaml.safe_dump(action_config.as_yaml(config), sort_keys=False), encoding="utf-8")
+    warnings = tuple(action_config.weakened(config, workspace.resolve()))
+    note = f"config: read from the base commit {base[:12]}, not from the pull request"
+    return str(path), Report(warnings, notes=(note,), checks=("config-change",) if warnings else ())
 
 
 def _is_workspace_repo(workspace: Path, paths: Sequence[str]) -> bool:
