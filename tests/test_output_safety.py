@@ -128,8 +128,8 @@ def test_file_names_cannot_forge_workflow_commands(git_repo: Path, fmt: str) -> 
             stripped = line.lstrip()
             if stripped.startswith("::"):
                 assert fmt == "github", line
-                command, _, props = stripped.split("::", 2)[1].partition(" ")
-                assert command in ("error", "warning", "notice"), line
+                verb, _, props = stripped.split("::", 2)[1].partition(" ")
+                assert verb in ("error", "warning", "notice"), line
                 for prop in filter(None, props.split(",")):
                     key, value = prop.split("=", 1)
                     assert key in ("file", "line", "col", "title") and ":" not in value, line
