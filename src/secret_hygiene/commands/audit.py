@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from secret_hygiene import envfiles, gitrepo
+from secret_hygiene import envfiles, gitrepo, names
 from secret_hygiene import history as patches
 from secret_hygiene.commands import history as history_cmd
 from secret_hygiene.commands import rotation as rotation_cmd
@@ -123,6 +123,7 @@ def tracked(project: Project, rules: Sequence[Rule], engine: Engine) -> Report:
         scan_files(project.root, rels, rules, config.max_file_size, config.scan_generated, engine=engine)
     )
     findings, skipped = split(results)
+    findings += names.path_findings(rels, engine)
     return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=len(rels) - len(skipped))
 
 
@@ -147,7 +148,9 @@ def history(repo: Any, project: Project, engine: Engine, since: str | None, stde
         gitrepo.stream(repo, *patches.log_args(revs, merges), config=patches.PATCH_CONFIG) as out,
     ):
         walk.feed(patches.parse(out, config.max_file_size, judge), bar)
-    return walk.report(notes)
+    report = walk.report(notes)
+    named = names.history_findings(repo, revs, engine, lambda path: judge(path) != "")
+    return replace(report, findings=(*report.findings, *named))
 
 
 def rotation(

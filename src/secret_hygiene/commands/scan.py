@@ -11,6 +11,7 @@ from secret_hygiene.context import Context
 from secret_hygiene.errors import NotAGitRepo
 from secret_hygiene.filescan import scan_files
 from secret_hygiene.model import Blob, Finding, Report, Skipped
+from secret_hygiene.names import path_findings
 from secret_hygiene.rules import Rule
 from secret_hygiene.scanner import Engine
 from secret_hygiene.second_opinion import second_opinion
@@ -53,10 +54,12 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
         return _scan_staged(project, rules, [ctx.cwd / p for p in paths], second)
     rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files, args.recurse_submodules)
     config = project.config
+    engine = Engine(rules)  # also scans the file names (names.py); workers of a pool build their own
     results = list(
-        scan_files(project.root, rels, rules, config.max_file_size, config.scan_generated, args.jobs)
+        scan_files(project.root, rels, rules, config.max_file_size, config.scan_generated, args.jobs, engine)
     )
     findings, skipped = split(results)
+    findings += path_findings(rels, engine)
     if second:  # issue 3: detect-secrets over the same files; lines we report are not repeated
         blobs = read_files(project.root, rels, config.max_file_size, config.scan_generated)
         findings += second_opinion((b for b in blobs if not isinstance(b, Skipped)), findings)
@@ -76,15 +79,18 @@ def _scan_staged(project: Project, rules: list[Rule], paths: list[Path], second:
     results: list[Finding | Skipped] = []
     scanned = 0
     blobs: list[Blob] = []  # kept only for the second opinion
+    named: list[str] = []  # paths the commit adds or changes: their names are scanned too
     for blob in staged_blobs(repo, pathspecs, config.max_file_size, judge):
         if isinstance(blob, Skipped):
             results.append(blob)
         else:
             scanned += 1
+            named.append(blob.path)
             results.extend(engine.scan_blob(blob))
             blobs.extend([blob] if second else [])
     findings, skipped = split(results)
     findings += second_opinion(blobs, findings) if second else []
+    findings += path_findings(named, engine)
     return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=scanned)
 
 
