@@ -42,9 +42,7 @@ def test_a_key_in_a_file_name_is_a_finding_printed_redacted(git_repo: Path, comm
 
 
 @pytest.mark.parametrize("command", [["history"], ["audit"]])
-def test_history_finds_keys_in_messages_branches_old_paths(
-    git_repo: Path, command: list[str]
-) -> None:
+def test_history_finds_keys_in_messages_branches_old_paths(git_repo: Path, command: list[str]) -> None:
     in_message, in_branch, in_path = github_token(101), github_token(102), github_token(103)
     commit(git_repo, {"a.txt": "a\n"}, f"deploy with token {in_message}\n\nsecond line")
     commit(git_repo, {f"{in_path}.log": "x\n"}, "add log")

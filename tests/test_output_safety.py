@@ -168,3 +168,10 @@ def test_a_file_name_that_is_not_utf8_is_printed_escaped(git_repo: Path, fmt: st
     assert not leaked(token, out) and b"Traceback" not in done.stderr
     if fmt in ("text", "github"):
         assert "bad\\xff.py" in out
+
+
+def test_an_error_naming_a_hostile_path_is_one_escaped_line(git_repo: Path) -> None:
+    env = {**os.environ, "GITHUB_ACTIONS": "true"}
+    run = run_cli(["scan", "--", "missing\n::error title=forged::x"], git_repo, environ=env)
+    assert run.code == 2 and len(run.err.splitlines()) == 1
+    assert "::error" not in run.err and "missing\\n%3A%3Aerror" in run.err

@@ -17,6 +17,7 @@ from secret_hygiene.context import Command, Context
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.model import Report
 from secret_hygiene.reporters import REPORTERS
+from secret_hygiene.reporters.safety import printable
 
 # Subcommand -> module. Only the module of the command being run is imported: a pre-commit
 # hook should not pay for the env, rotation and audit machinery at every commit (issue 7).
@@ -95,7 +96,7 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
             return outcome
         return emit(outcome, args, ctx)
     except SecretHygieneError as exc:
-        ctx.stderr.write(f"secret-hygiene: error: {exc}\n")
+        ctx.stderr.write(f"secret-hygiene: error: {_one_line(str(exc), ctx)}\n")
         return EXIT_ERROR
     except BrokenPipeError:  # the reader went away (| head): nothing more to say
         return EXIT_ERROR
@@ -108,7 +109,7 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
         if ctx.environ.get("SECRET_HYGIENE_DEBUG"):
             traceback.print_exc(file=ctx.stderr)
         ctx.stderr.write(
-            f"secret-hygiene: internal error: {type(exc).__name__}: {exc} "
+            f"secret-hygiene: internal error: {type(exc).__name__}: {_one_line(str(exc), ctx)} "
             "(set SECRET_HYGIENE_DEBUG=1 for a traceback)\n"
         )
         return EXIT_ERROR
@@ -139,6 +140,11 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
         color = _color(ctx.stdout, ctx)
         REPORTERS[fmt](report, ctx.stdout, color=color, verbose=args.verbose, workflow=workflow)
     return code
+
+
+def _one_line(message: str, ctx: Context) -> str:
+    """An error message that may name a file from the repository: one line, escaped as reports are."""
+    return printable(message, workflow=ctx.environ.get("GITHUB_ACTIONS") == "true")
 
 
 def _color(stream: TextIO, ctx: Context) -> bool:
