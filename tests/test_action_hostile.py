@@ -79,3 +79,15 @@ def test_a_non_utf8_file_name_reaches_log_summary_and_sarif(tmp_path: Path, fmt:
     summary = runner.summary.read_text(encoding="utf-8")
     assert "bad\\xff" in summary and "<h1>" not in summary.replace("`bad\\xff<h1>x</h1>.py:1`", "")
     runner.sarif()
+
+
+def test_a_bare_token_in_an_env_file_reaches_no_annotation_summary_or_sarif(tmp_path: Path) -> None:
+    origin = origin_repo(tmp_path)
+    commit(origin, {".env.example": "PORT=\n"}, "template")
+    runner = Runner(tmp_path, checkout(tmp_path, origin, "refs/heads/main"))
+    token = github_token(84)
+    (runner.workspace / ".env").write_text(f"PORT=1\n{token}\n", encoding="utf-8")
+    done = runner.run("workflow_dispatch", {}, command="audit", **{"fail-on": "warning"})
+    shown = done.stdout + done.stderr + runner.summary.read_text(encoding="utf-8")
+    shown += (runner.workspace / "secret-hygiene.sarif").read_text(encoding="utf-8")
+    assert done.returncode == 1 and token not in shown and token[4:20] not in shown
