@@ -91,20 +91,25 @@ def guard(report: Report, engine: Engine | None = None, escape: Callable[[str], 
         text = redactor(text)
         return escape(text) if escape is not None else text
 
+    def escaped(text: str) -> str:
+        return escape(text) if escape is not None else text
+
     return replace(
         report,
-        findings=tuple(_finding(f, clean) for f in report.findings),
+        findings=tuple(_finding(f, clean, escaped) for f in report.findings),
         skipped=tuple(_skipped(s, clean) for s in report.skipped),
         notes=tuple(clean(n) for n in report.notes),
     )
 
 
-def _finding(f: Finding, clean: Callable[[str], str]) -> Finding:
+def _finding(f: Finding, clean: Callable[[str], str], escaped: Callable[[str], str]) -> Finding:
+    """Text that can come from the repository is cleaned; the rule id (a rule's name, which the
+    generic rules would take for a token) and the preview (made by scanner.redact) only escaped."""
     details = tuple((key, clean(value)) for key, value in f.details)
-    secret = clean(f.secret) if f.secret is not None else None
+    secret = escaped(f.secret) if f.secret is not None else None
     return replace(
         f, path=clean(f.path), message=clean(f.message), details=details, secret=secret,
-        rule_id=clean(f.rule_id),
+        rule_id=escaped(f.rule_id),
     )  # fmt: skip
 
 
