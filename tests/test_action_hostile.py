@@ -91,3 +91,13 @@ def test_a_bare_token_in_an_env_file_reaches_no_annotation_summary_or_sarif(tmp_
     shown = done.stdout + done.stderr + runner.summary.read_text(encoding="utf-8")
     shown += (runner.workspace / "secret-hygiene.sarif").read_text(encoding="utf-8")
     assert done.returncode == 1 and token not in shown and token[4:20] not in shown
+
+
+def test_a_pr_cannot_narrow_the_env_check_with_its_own_config(tmp_path: Path) -> None:
+    origin = origin_repo(tmp_path)
+    narrow = 'env:\n  env-files: ["nothing-matches-this"]\n'
+    event = open_pr(origin, {".secret-hygiene.yaml": narrow, "deploy.env": "DEBUG=1\n"})
+    runner = Runner(tmp_path, checkout(tmp_path, origin, "refs/pull/1/merge"))
+    done = runner.run("pull_request", event, command="env")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "file=deploy.env" in done.stdout and "config-widens-env-files" in done.stdout

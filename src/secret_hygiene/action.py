@@ -161,15 +161,18 @@ def run(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, cwd: Path) -
     ranged = scope.range is not None and inputs.command not in ("env", "rotation")
     if ranged and not _is_workspace_repo(workspace, inputs.paths):
         scope, ranged = action_range.Scope(label="repository (not the one the event is about)"), False
+    # A pull request's scan obeys the base commit's config (action_config.py), whatever the command.
+    pull = environ.get("GITHUB_EVENT_NAME") in action_range.PR_EVENTS and scope.base is not None
+    pull = pull and (ranged or _is_workspace_repo(workspace, inputs.paths))
     extra = Report()
     with tempfile.TemporaryDirectory(dir=environ.get("RUNNER_TEMP") or None) as temp:
         config = ""
-        if ranged:
+        if ranged or pull:
             repo = gitrepo.open_repo(workspace)
             notes = action_range.ensure_history(repo, scope)
-            if inputs.command == "scan" and inputs.paths:
+            if ranged and inputs.command == "scan" and inputs.paths:
                 notes.append("paths: the event's commits are scanned whole, not limited to the given paths")
-            if environ.get("GITHUB_EVENT_NAME") in action_range.PR_EVENTS and scope.base:
+            if pull and scope.base:
                 config, extra = _base_config(repo, workspace, scope.base, Path(temp))
         report, args = collect(plan(inputs, scope), ctx, inputs.baseline, config)
     report = merge([report, extra])
