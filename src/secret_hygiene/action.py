@@ -15,12 +15,13 @@ import json
 import os
 import shlex
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from secret_hygiene import action_range, action_summary, gitrepo
+from secret_hygiene import action_config, action_range, action_summary, gitrepo
 from secret_hygiene.cli import build_parser, emit
 from secret_hygiene.commands import history as history_cmd
 from secret_hygiene.commands.common import discover_root
@@ -50,7 +51,7 @@ def read_inputs(environ: Mapping[str, str]) -> Inputs:
     """INPUT_COMMAND, INPUT_PATHS, INPUT_FORMAT, INPUT_BASELINE, INPUT_FAIL_ON, INPUT_SARIF_FILE."""
     inputs = Inputs(
         command=_get(environ, "COMMAND", "audit"),
-        paths=tuple(shlex.split(_get(environ, "PATHS", ""))),
+        paths=_split_paths(_get(environ, "PATHS", "")),
         format=_get(environ, "FORMAT", "github"),
         baseline=_get(environ, "BASELINE", ""),
         fail_on=_get(environ, "FAIL_ON", "error"),
@@ -63,11 +64,22 @@ def read_inputs(environ: Mapping[str, str]) -> Inputs:
     ):
         if value not in allowed:
             raise SecretHygieneError(f"input {name}: {value!r} is not one of {', '.join(allowed)}")
+    if any(c in inputs.sarif_file for c in "\r\n\0"):
+        # GITHUB_OUTPUT is read line by line: a newline here would add outputs of its own
+        raise SecretHygieneError("input sarif-file: a file name with a line break or NUL is refused")
     if inputs.command != "scan" and len(inputs.paths) > 1:
         raise SecretHygieneError(
             f"input paths: {inputs.command} takes one repository, got {len(inputs.paths)}"
         )
     return inputs
+
+
+def _split_paths(text: str) -> tuple[str, ...]:
+    """Shell-like words; they reach the command after `--`, so none is read as an option."""
+    try:
+        return tuple(shlex.split(text))
+    except ValueError as exc:
+        raise SecretHygieneError(f"input paths: {exc} in {text[:80]!r}") from None
 
 
 def _get(environ: Mapping[str, str], name: str, default: str) -> str:
@@ -76,29 +88,34 @@ def _get(environ: Mapping[str, str], name: str, default: str) -> str:
 
 def plan(inputs: Inputs, scope: action_range.Scope) -> list[list[str]]:
     """The command lines to run: the leak part limited to the event's range when there is one."""
-    repo = list(inputs.paths[:1])
+    # Paths come last, after `--`: a path spelled like a flag ('--config x') stays a path.
+    repo = ["--", *inputs.paths[:1]] if inputs.paths else []
     whole = {
         "audit": [["audit", *repo]],
-        "scan": [["scan", *inputs.paths]],
+        "scan": [["scan", "--", *inputs.paths]],
         "history": [["history", *repo]],
         "env": [["env", *repo]],
         "rotation": [["rotation", "check"]],
     }[inputs.command]
     if scope.range is None or inputs.command in ("env", "rotation"):
         return whole
-    commits = ["history", *repo, "--range", scope.range]
+    commits = ["history", "--range", scope.range, *repo]
     if inputs.command == "audit":  # the PR's commits, plus the repository-wide env and rotation checks
         return [commits, ["env", *repo], ["rotation", "check"]]
     return [commits]
 
 
-def collect(argvs: Sequence[Sequence[str]], ctx: Context, baseline: str) -> tuple[Report, argparse.Namespace]:
+def collect(
+    argvs: Sequence[Sequence[str]], ctx: Context, baseline: str, config: str = ""
+) -> tuple[Report, argparse.Namespace]:
     """Run each command in-process and merge their reports; returns the parsed args of the first."""
     parser = build_parser()
     reports: list[Report] = []
     first: argparse.Namespace | None = None
     for argv in argvs:
-        args = parser.parse_args([*argv, *(["--baseline", baseline] if baseline else [])])
+        end = argv.index("--") if "--" in argv else len(argv)
+        options = [*(["--baseline", baseline] if baseline else []), *(["--config", config] if config else [])]
+        args = parser.parse_args([*argv[:end], *options, *argv[end:]])
         outcome = args._module.run(args, ctx)
         if not isinstance(outcome, Report):
             raise SecretHygieneError(f"{argv[0]} did not produce a report")
@@ -117,6 +134,7 @@ def merge(reports: Sequence[Report]) -> Report:
         checks=tuple(dict.fromkeys(c for r in reports for c in r.checks)),
         suppressed=sum(r.suppressed for r in reports),
         scanned=sum(r.scanned for r in reports),
+        redact=next((r.redact for r in reports if r.redact is not None), None),
     )
 
 
@@ -143,11 +161,21 @@ def run(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, cwd: Path) -
     ranged = scope.range is not None and inputs.command not in ("env", "rotation")
     if ranged and not _is_workspace_repo(workspace, inputs.paths):
         scope, ranged = action_range.Scope(label="repository (not the one the event is about)"), False
-    if ranged:
-        notes = action_range.ensure_history(gitrepo.open_repo(workspace), scope)
-        if inputs.command == "scan" and inputs.paths:
-            notes.append("paths: the event's commits are scanned whole, not limited to the given paths")
-    report, args = collect(plan(inputs, scope), ctx, inputs.baseline)
+    # A pull request's scan obeys the base commit's config (action_config.py), whatever the command.
+    pull = environ.get("GITHUB_EVENT_NAME") in action_range.PR_EVENTS and scope.base is not None
+    pull = pull and (ranged or _is_workspace_repo(workspace, inputs.paths))
+    extra = Report()
+    with tempfile.TemporaryDirectory(dir=environ.get("RUNNER_TEMP") or None) as temp:
+        config = ""
+        if ranged or pull:
+            repo = gitrepo.open_repo(workspace)
+            notes = action_range.ensure_history(repo, scope)
+            if ranged and inputs.command == "scan" and inputs.paths:
+                notes.append("paths: the event's commits are scanned whole, not limited to the given paths")
+            if pull and scope.base:
+                config, extra = _base_config(repo, workspace, scope.base, Path(temp))
+        report, args = collect(plan(inputs, scope), ctx, inputs.baseline, config)
+    report = merge([report, extra])
     if ranged:  # the range is connected: history's warning about a shallow clone does not apply to it
         report = replace(report, notes=tuple(n for n in report.notes if n != history_cmd.SHALLOW_NOTE))
     report = merge([report, Report(notes=tuple(notes))])
@@ -157,6 +185,19 @@ def run(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, cwd: Path) -
     doc = json.loads(render(report, args, ctx, "json", None))
     _finish(environ, doc, inputs, scope.label)
     return verdict(doc["findings"], inputs.fail_on)
+
+
+def _base_config(repo: Any, workspace: Path, base: str, temp: Path) -> tuple[str, Report]:
+    """The base commit's config written to `temp` for --config, and warnings for what the pull
+    request's own config would have skipped (action_config.py)."""
+    import yaml
+
+    config = action_config.base_config(repo, workspace.resolve(), base)
+    path = temp / "base-config.yaml"
+    path.write_text(yaml.safe_dump(action_config.as_yaml(config), sort_keys=False), encoding="utf-8")
+    warnings = tuple(action_config.weakened(config, workspace.resolve()))
+    note = f"config: read from the base commit {base[:12]}, not from the pull request"
+    return str(path), Report(warnings, notes=(note,), checks=("config-change",) if warnings else ())
 
 
 def _is_workspace_repo(workspace: Path, paths: Sequence[str]) -> bool:
@@ -194,6 +235,12 @@ def main(environ: Mapping[str, str] | None = None) -> int:
         return run(environ, sys.stdout, sys.stderr, Path.cwd())
     except SecretHygieneError as exc:
         sys.stdout.write(f"::error title=secret-hygiene::{escape_data(str(exc))}\n")
+        return 2
+    except Exception as exc:  # a bug: still one annotation and exit 2, never a traceback in the log
+        if environ.get("SECRET_HYGIENE_DEBUG"):
+            raise
+        what = escape_data(f"internal error: {type(exc).__name__}: {exc}")
+        sys.stdout.write(f"::error title=secret-hygiene::{what}\n")
         return 2
 
 

@@ -18,6 +18,7 @@ from secret_hygiene.context import Command, Context
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.model import Report
 from secret_hygiene.reporters import REPORTERS
+from secret_hygiene.reporters.safety import printable
 
 # Subcommand -> module. Only the module of the command being run is imported: a pre-commit
 # hook should not pay for the env, rotation and audit machinery at every commit (issue 7).
@@ -97,7 +98,7 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
             return outcome
         return emit(outcome, args, ctx)
     except SecretHygieneError as exc:
-        ctx.stderr.write(f"secret-hygiene: error: {exc}\n")
+        ctx.stderr.write(f"secret-hygiene: error: {_one_line(str(exc), ctx)}\n")
         return EXIT_ERROR
     except BrokenPipeError:  # the reader went away (| head): nothing more to say
         return EXIT_ERROR
@@ -110,7 +111,7 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
         if ctx.environ.get("SECRET_HYGIENE_DEBUG"):
             traceback.print_exc(file=ctx.stderr)
         ctx.stderr.write(
-            f"secret-hygiene: internal error: {type(exc).__name__}: {exc} "
+            f"secret-hygiene: internal error: {type(exc).__name__}: {_one_line(str(exc), ctx)} "
             "(set SECRET_HYGIENE_DEBUG=1 for a traceback)\n"
         )
         return EXIT_ERROR
@@ -131,7 +132,8 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
         report = replace(
             report, findings=tuple(kept), suppressed=report.suppressed + dropped, notes=(*report.notes, *late)
         )
-    fmt = args.format or ("github" if ctx.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    workflow = ctx.environ.get("GITHUB_ACTIONS") == "true"  # repository text escaped for the runner
+    fmt = args.format or ("github" if workflow else "text")
     failing = report.findings if getattr(args, "strict", False) else report.failing()
     code = EXIT_FOUND if failing else EXIT_OK
     if args.quiet and not report.findings and args.output is None:
@@ -139,12 +141,18 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
     if args.output is not None:
         try:
             with open(ctx.cwd / args.output, "w", encoding="utf-8") as fh:
-                REPORTERS[fmt](report, fh, color=False, verbose=args.verbose)
+                REPORTERS[fmt](report, fh, color=False, verbose=args.verbose, workflow=workflow)
         except OSError as exc:
             raise SecretHygieneError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     else:
-        REPORTERS[fmt](report, ctx.stdout, color=_color(ctx.stdout, ctx), verbose=args.verbose)
+        color = _color(ctx.stdout, ctx)
+        REPORTERS[fmt](report, ctx.stdout, color=color, verbose=args.verbose, workflow=workflow)
     return code
+
+
+def _one_line(message: str, ctx: Context) -> str:
+    """An error message that may name a file from the repository: one line, escaped as reports are."""
+    return printable(message, workflow=ctx.environ.get("GITHUB_ACTIONS") == "true")
 
 
 def _color(stream: TextIO, ctx: Context) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -74,6 +75,9 @@ class Report:
     scanned: int = 0
     # What was checked, in words ("3 staged file(s), 12 added line(s)"); the text summary says it.
     checked: str = ""
+    # The command's own rule engine as a redactor, for the reporters' last guard
+    # (reporters/safety.py); None makes the guard load the built-in rules itself.
+    redact: Callable[[str], str] | None = field(default=None, compare=False, repr=False)
 
     def failing(self) -> tuple[Finding, ...]:
         """Findings that make the run fail (level error)."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from secret_hygiene import envfiles, gitrepo
+from secret_hygiene import envfiles, gitrepo, names
 from secret_hygiene import history as patches
 from secret_hygiene.commands import history as history_cmd
 from secret_hygiene.commands import rotation as rotation_cmd
@@ -28,6 +28,7 @@ from secret_hygiene.keyage import key_findings
 from secret_hygiene.merge import fold_duplicates, strictly, with_history
 from secret_hygiene.model import Finding, Report, Skipped
 from secret_hygiene.reporters.common import worst_first
+from secret_hygiene.reporters.safety import Redactor
 from secret_hygiene.rotation import assess
 from secret_hygiene.rules import Rule
 from secret_hygiene.scanner import Engine
@@ -79,7 +80,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     project = open_project(args, ctx, args.repo, "audit")
     parts = tuple(p for p in PARTS if not (args.no_history and p == "history"))
     options = Options(parts, args.since, args.now, args.strict, args.verbose)
-    return collect(project, options, ctx, [ctx.cwd / p for p in args.rules]).report
+    audit = collect(project, options, ctx, [ctx.cwd / p for p in args.rules])
+    return replace(audit.report, redact=Redactor(audit.engine))  # the reporters' guard uses its rules
 
 
 def open_project(args: argparse.Namespace, ctx: Context, start: Path | None, command: str) -> Project:
@@ -121,6 +123,7 @@ def tracked(project: Project, rules: Sequence[Rule], engine: Engine) -> Report:
         scan_files(project.root, rels, rules, config.max_file_size, config.scan_generated, engine=engine)
     )
     findings, skipped = split(results)
+    findings += names.path_findings(rels, engine)
     return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=len(rels) - len(skipped))
 
 
@@ -145,7 +148,9 @@ def history(repo: Any, project: Project, engine: Engine, since: str | None, stde
         gitrepo.stream(repo, *patches.log_args(revs, merges), config=patches.PATCH_CONFIG) as out,
     ):
         walk.feed(patches.parse(out, config.max_file_size, judge), bar)
-    return walk.report(notes)
+    report = walk.report(notes)
+    named = names.history_findings(repo, revs, engine, lambda path: judge(path) != "")
+    return replace(report, findings=(*report.findings, *named))
 
 
 def rotation(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from secret_hygiene import gitrepo
+from secret_hygiene import gitrepo, names
 from secret_hygiene import history as patches
 from secret_hygiene.commands.common import load_project, project_rules
 from secret_hygiene.context import Context
@@ -64,7 +64,9 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
         gitrepo.stream(repo, *patches.log_args(revs, merges), config=patches.PATCH_CONFIG) as out,
     ):
         scan.feed(patches.parse(out, config.max_file_size, judge), bar)
-    return scan.report(notes)
+    report = scan.report(notes)  # and keys in commit messages, changed paths and ref names (names.py)
+    named = names.history_findings(repo, revs, scan.engine, lambda path: judge(path) != "")
+    return replace(report, findings=(*report.findings, *named))
 
 
 def _open(start: Path) -> Any:

@@ -13,6 +13,7 @@ from secret_hygiene.context import Context
 from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
 from secret_hygiene.filescan import scan_files
 from secret_hygiene.model import Blob, Finding, Report, Skipped
+from secret_hygiene.names import path_findings
 from secret_hygiene.scanner import Engine
 from secret_hygiene.second_opinion import second_opinion
 from secret_hygiene.sources import exclusion, read_files, verdict, walk
@@ -64,10 +65,12 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
         return scan_staged(project, Engine(rules), [ctx.cwd / p for p in paths], second)
     rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files, args.recurse_submodules)
     config = project.config
+    engine = Engine(rules)  # also scans the file names (names.py); workers of a pool build their own
     results = list(
-        scan_files(project.root, rels, rules, config.max_file_size, config.scan_generated, args.jobs)
+        scan_files(project.root, rels, rules, config.max_file_size, config.scan_generated, args.jobs, engine)
     )
     findings, skipped = split(results)
+    findings += path_findings(rels, engine)
     if second:  # issue 3: detect-secrets over the same files; lines we report are not repeated
         blobs = read_files(project.root, rels, config.max_file_size, config.scan_generated)
         findings += second_opinion((b for b in blobs if not isinstance(b, Skipped)), findings)
@@ -91,6 +94,7 @@ def scan_staged(project: Project, engine: Engine, paths: list[Path], second: boo
     tally = _Tally()
     results: list[Finding | Skipped] = []
     blobs: list[Blob] = []  # kept only for the second opinion
+    names: list[str] = []  # paths the commit holds: their names are scanned too
     staged = staged_blobs(repo, pathspecs, config.max_file_size, judge)
     whole = unchanged_blobs(repo, named, config.max_file_size, judge)
     for blob in (*staged, *whole):
@@ -98,10 +102,12 @@ def scan_staged(project: Project, engine: Engine, paths: list[Path], second: boo
             results.append(blob)
         else:
             tally.add(blob)
+            names.append(blob.path)
             results.extend(engine.scan_blob(blob))
             blobs.extend([blob] if second else [])
     findings, skipped = split(results)
     findings += second_opinion(blobs, findings) if second else []
+    findings += path_findings(names, engine)
     return Report(
         tuple(findings), tuple(skipped), checks=("leak",), scanned=tally.files, checked=tally.said()
     )

@@ -24,7 +24,7 @@ from secret_hygiene.envfiles.ignore import (
     not_ignored_findings,
     tracked_findings,
 )
-from secret_hygiene.envfiles.templates import check_template, counterparts, decode, drift, parse
+from secret_hygiene.envfiles.templates import check_template, counterparts, decode, drift, names, parse
 from secret_hygiene.model import Finding, Level, Report, Skipped
 from secret_hygiene.rules import Rule
 from secret_hygiene.scanner import Engine
@@ -111,19 +111,21 @@ def _templates_and_drift(
         results.extend(check_template(template, blob.data, engine.get()))
         env_file = next((c for c in counterparts(template) if c in on_disk), None)
         if env_file is not None:
-            results.extend(_drift(root, config, template, blob.data, env_file, verbose))
+            results.extend(_drift(root, config, template, blob.data, env_file, verbose, engine.get()))
     return results
 
 
 def _drift(
-    root: Path, config: Config, template: str, data: bytes, env_file: str, verbose: bool
+    root: Path, config: Config, template: str, data: bytes, env_file: str, verbose: bool, engine: Engine
 ) -> list[Finding | Skipped]:
     env_keys = _keys(root, config, env_file)
     text = decode(template, data)
     if isinstance(env_keys, Skipped) or isinstance(text, Skipped):
         return [env_keys] if isinstance(env_keys, Skipped) else []
-    template_keys = {e.key: e.line for e in parse(text)[0]}
-    return list(drift(template, env_file, template_keys, env_keys, verbose))
+    entries = parse(text)[0]
+    shown = set(names({e.key for e in entries} | set(env_keys), engine))  # a token is no name
+    template_keys = {e.key: e.line for e in entries if e.key in shown}
+    return list(drift(template, env_file, template_keys, [k for k in env_keys if k in shown], verbose))
 
 
 def _keys(root: Path, config: Config, env_file: str) -> list[str] | Skipped:

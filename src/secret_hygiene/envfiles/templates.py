@@ -4,21 +4,33 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from dotenv.parser import parse_stream
 
-from secret_hygiene.envfiles.values import benign, non_secret, public_demo, secret_like_name, url_passwords
+from secret_hygiene.envfiles.values import (
+    benign,
+    non_secret,
+    prose,
+    public_demo,
+    secret_like_name,
+    url_passwords,
+)
 from secret_hygiene.model import Blob, Finding, Level, Skipped
-from secret_hygiene.scanner import BINARY_SNIFF, Engine, fingerprint, redact, sha1_hex
+from secret_hygiene.scanner import BINARY_SNIFF, Engine, find_in_text, fingerprint, redact, sha1_hex
 from secret_hygiene.suppress import line_allowed
 
 _NEWLINE = re.compile(r"\r\n|\n|\r")  # as python-dotenv counts lines
 # `KEY= # comment`: python-dotenv keeps "# comment" as the value; shells and node's dotenv read it empty.
 _COMMENT_ONLY = re.compile(r"[^=]*=[^\S\r\n]*#")
 _FIX = "replace the value with a placeholder (empty, <your-value-here>, changeme); rotate it if it was real"
+# A variable name as shells and dotenv readers take it. A line python-dotenv reads as a bare name
+# (no `=`) must also look like one, upper-case words: otherwise it is a pasted value (a token), which is
+# never printed as a name (see parse and names).
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_BARE_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
 _MARKERS = re.compile(r"(?:^|[.\-_])(?:example|sample|template|dist|defaults|tmpl|tpl)(?=$|[.\-_])", re.I)
 
 
@@ -44,7 +56,7 @@ def parse(text: str) -> tuple[list[Entry], list[int]]:
         if binding.error:
             bad.append(line)
             continue
-        if binding.key is None:
+        if binding.key is None or not _is_name(binding.key, binding.value):
             continue
         body = raw[len(lead) :]
         end = line + len(_NEWLINE.findall(body.rstrip("\r\n")))
@@ -52,6 +64,17 @@ def parse(text: str) -> tuple[list[Entry], list[int]]:
         value = "" if _COMMENT_ONLY.match(body) else binding.value
         entries.append(Entry(binding.key, value, line, end, len(lead) - last_break))
     return entries, bad
+
+
+def _is_name(key: str, value: str | None) -> bool:
+    if value is not None:
+        return bool(_NAME.fullmatch(key))
+    return bool(_BARE_NAME.fullmatch(key)) and prose(key.replace("_", " "))  # words, not random
+
+
+def names(keys: Iterable[str], engine: Engine) -> list[str]:
+    """The keys no leak rule matches: a key that is a token is not printed as a variable name."""
+    return [k for k in keys if not find_in_text(k, engine)]
 
 
 def decode(path: str, data: bytes, commit: str | None = None) -> str | Skipped:
@@ -82,9 +105,10 @@ def check_template(path: str, data: bytes, engine: Engine) -> Iterator[Finding |
         harmless = {sha1_hex(part) for part in benign(entry.value or "")}
         mine = [f for f in mine if f.secret_hash not in harmless]
         if mine:
-            yield from (_from_leak(f, entry.key) for f in mine)
+            key = entry.key if names([entry.key], engine) else None
+            yield from (_from_leak(f, key) for f in mine)
             continue
-        finding = _judge(path, entry)
+        finding = _judge(path, entry) if names([entry.key], engine) else None
         if finding is not None and not _allowed(lines, entry.line):
             yield finding
     yield from (_from_leak(f, None) for f in leaks if id(f) not in claimed)

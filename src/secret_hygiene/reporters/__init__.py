@@ -12,9 +12,11 @@ from secret_hygiene.reporters.text import render_text
 
 
 class Renderer(Protocol):
-    """Writes one report to a stream."""
+    """Writes one report to a stream; `workflow` when it goes to a GitHub Actions log."""
 
-    def __call__(self, report: Report, out: TextIO, *, color: bool, verbose: bool) -> None: ...
+    def __call__(
+        self, report: Report, out: TextIO, *, color: bool, verbose: bool, workflow: bool = False
+    ) -> None: ...
 
 
 REPORTERS: dict[str, Renderer] = {

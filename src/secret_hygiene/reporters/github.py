@@ -6,6 +6,7 @@ from typing import TextIO
 
 from secret_hygiene.model import Report
 from secret_hygiene.reporters.common import worst_first
+from secret_hygiene.reporters.safety import guard, printable
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
@@ -20,8 +21,9 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(report: Report, out: TextIO, *, color: bool, verbose: bool) -> None:
+def render_github(report: Report, out: TextIO, *, color: bool, verbose: bool, workflow: bool = False) -> None:
     """One annotation per finding, then a plain summary line."""
+    report = guard(report, escape=printable)
     for f in worst_first(report.findings):
         props = [f"file={escape_property(f.path)}"]
         if f.line is not None:

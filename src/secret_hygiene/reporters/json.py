@@ -8,6 +8,7 @@ from typing import Any, TextIO
 from secret_hygiene import __version__
 from secret_hygiene.model import Finding, Report
 from secret_hygiene.reporters.common import by_check, worst_first
+from secret_hygiene.reporters.safety import guard, json_text
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -28,8 +29,9 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def render_json(report: Report, out: TextIO, *, color: bool, verbose: bool) -> None:
+def render_json(report: Report, out: TextIO, *, color: bool, verbose: bool, workflow: bool = False) -> None:
     """Write the report as one JSON object."""
+    report = guard(report)
     doc = {
         "tool": "secret-hygiene",
         "version": __version__,
@@ -45,5 +47,4 @@ def render_json(report: Report, out: TextIO, *, color: bool, verbose: bool) -> N
             "notes": list(report.notes),
         },
     }
-    json.dump(doc, out, indent=2)
-    out.write("\n")
+    out.write(json_text(json.dumps(doc, indent=2), workflow=workflow) + "\n")

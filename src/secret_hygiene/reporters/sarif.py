@@ -8,13 +8,15 @@ from typing import Any, TextIO
 from secret_hygiene import __version__
 from secret_hygiene.model import Finding, Report
 from secret_hygiene.reporters.common import worst_first
+from secret_hygiene.reporters.safety import guard, json_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SECURITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 
 
-def render_sarif(report: Report, out: TextIO, *, color: bool, verbose: bool) -> None:
+def render_sarif(report: Report, out: TextIO, *, color: bool, verbose: bool, workflow: bool = False) -> None:
     """Write one SARIF log with one run."""
+    report = guard(report)
     findings = worst_first(report.findings)
     rule_ids = sorted({f.rule_id for f in findings})
     index = {rid: i for i, rid in enumerate(rule_ids)}
@@ -39,8 +41,8 @@ def render_sarif(report: Report, out: TextIO, *, color: bool, verbose: bool) -> 
                 "toolExecutionNotifications": [{"message": {"text": n}} for n in report.notes],
             }
         ]
-    json.dump({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, out, indent=2)
-    out.write("\n")
+    doc = json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2)
+    out.write(json_text(doc, workflow=workflow) + "\n")
 
 
 def _rule(f: Finding) -> dict[str, Any]:

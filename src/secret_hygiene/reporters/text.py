@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from typing import TextIO
 
 from secret_hygiene.model import Finding, Report
 from secret_hygiene.reporters.common import location, worst_first
+from secret_hygiene.reporters.safety import guard, printable
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 _RESET = "\033[0m"
 
 
-def render_text(report: Report, out: TextIO, *, color: bool, verbose: bool) -> None:
+def render_text(report: Report, out: TextIO, *, color: bool, verbose: bool, workflow: bool = False) -> None:
     """Each finding as `level[check] path:line:col rule` over an indented preview and fix; then a summary."""
+    report = guard(report, escape=partial(printable, workflow=workflow))
     for f in worst_first(report.findings):
         out.write(finding_lines(f, color, verbose) + "\n")
     _summary(report, out, verbose)
