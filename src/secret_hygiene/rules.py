@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
-import pickle
+import json
 import re
 import sys
 from collections.abc import Iterable
@@ -104,18 +105,35 @@ def load_pack(path: Path) -> list[Rule]:
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule pack: {exc}") from None
     key = hashlib.sha256(repr((__version__, sys.version, str(path))).encode() + data).hexdigest()[:32]
-    entry = cache.cache_dir() / f"rules-{key}.pickle"
+    entry = cache.cache_dir() / f"rules-{key}.json"
     cached = cache.read(entry)
     if cached is not None:
-        try:
-            rules = pickle.loads(cached)
-            if isinstance(rules, list) and all(isinstance(r, Rule) for r in rules):
-                return rules
-        except Exception:  # a damaged entry is rebuilt
-            pass
+        rules = _from_json(cached)
+        if rules is not None:
+            return rules
     rules = _parse_pack(path, data)
-    cache.write(entry, pickle.dumps(rules))
+    cache.write(entry, _to_json(rules))
     return rules
+
+
+def _to_json(rules: list[Rule]) -> bytes:
+    """Rules as plain JSON data: a cache entry is read back without running anything."""
+    items = [{**dataclasses.asdict(r), "regex": r.regex.decode("utf-8")} for r in rules]
+    return json.dumps(items).encode("utf-8")
+
+
+def _from_json(data: bytes) -> list[Rule] | None:
+    """The rules of a cache entry, or None when it is not what _to_json writes (it is rebuilt)."""
+    try:
+        return [_rule_from(item) for item in json.loads(data)]
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return None
+
+
+def _rule_from(item: dict[str, Any]) -> Rule:
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in item.items()}
+    fields["regex"] = fields["regex"].encode("utf-8")
+    return Rule(**fields)
 
 
 def _parse_pack(path: Path, data: bytes) -> list[Rule]:
