@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 SEVERITIES = ("critical", "high", "medium", "low")
 _REQUIRED = ("id", "description", "regex", "keywords", "severity", "examples")
 _OPTIONAL = ("provider", "entropy", "allow", "negative_examples")
+_CACHE_FORMAT = 2  # bump when Rule's fields change: cache entries are Rule's fields as JSON
 _ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 
 
@@ -39,6 +40,7 @@ class Rule:
     keywords: tuple[str, ...]
     regex: bytes
     width: int | None  # the longest match the regex can make; None when unbounded
+    newlines: int | None = None  # the most newlines a match can hold; None when unbounded
     entropy: float | None = None
     allow: tuple[str, ...] = ()
     provider: str | None = None
@@ -104,7 +106,8 @@ def load_pack(path: Path) -> list[Rule]:
         data = path.read_bytes()
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule pack: {exc}") from None
-    key = hashlib.sha256(repr((__version__, sys.version, str(path))).encode() + data).hexdigest()[:32]
+    made_by = repr((__version__, _CACHE_FORMAT, sys.version, str(path))).encode()
+    key = hashlib.sha256(made_by + data).hexdigest()[:32]
     entry = cache.cache_dir() / f"rules-{key}.json"
     cached = cache.read(entry)
     if cached is not None:
@@ -173,6 +176,7 @@ def _build(path: Path, family: str, raw: Any, index: int) -> Rule:
         raise RuleError(f"{where}: id must be lowercase kebab-case")
     if raw["severity"] not in SEVERITIES:
         raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
+    compiled = _compile(where, raw["regex"])
     return Rule(
         id=rid,
         description=_text(where, raw, "description"),
@@ -180,7 +184,8 @@ def _build(path: Path, family: str, raw: Any, index: int) -> Rule:
         severity=raw["severity"],
         keywords=_keywords(where, raw["keywords"]),
         regex=raw["regex"].encode("utf-8") if isinstance(raw["regex"], str) else b"",
-        width=_width(_compile(where, raw["regex"])),
+        width=_width(compiled),
+        newlines=max_newlines(compiled),
         entropy=_entropy(where, raw.get("entropy")),
         allow=tuple(_compile_str(where, p).pattern for p in _strings(where, raw, "allow")),
         provider=str(raw["provider"]) if raw.get("provider") else None,
@@ -224,6 +229,66 @@ def _compile(where: str, regex: Any) -> re.Pattern[bytes]:
 def _width(pattern: re.Pattern[bytes]) -> int | None:
     width = int(_sre_parse.parse(pattern.pattern, pattern.flags).getwidth()[1])
     return width if width < _sre_parse.MAXREPEAT else None
+
+
+def max_newlines(pattern: re.Pattern[bytes]) -> int | None:
+    """The most newline characters one match can hold; None when unbounded.
+
+    The prefilter runs a rule of unbounded width in whole-line windows when this is small
+    (`[ \\t]*` is unbounded but never crosses a line; `\\s*` can).
+    """
+    tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+    count = _count(tree, bool(pattern.flags & re.DOTALL))
+    return None if count >= _sre_parse.MAXREPEAT else count
+
+
+def _count(items: Any, dotall: bool) -> int:
+    """Newlines the parsed `items` can consume at most (MAXREPEAT and above: unbounded)."""
+    c = _sre_parse  # the opcode names live on the parser module (re._constants re-exported)
+    infinite = int(c.MAXREPEAT)
+    total = 0
+    for op, arg in items:
+        if op in (c.LITERAL, c.NOT_LITERAL, c.ANY, c.IN):
+            total += 1 if _takes_newline(op, arg, dotall) else 0
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
+            _, high, sub = arg
+            inner = _count(sub, dotall)
+            total += 0 if inner == 0 else infinite if high >= infinite else inner * int(high)
+        elif op is c.SUBPATTERN:
+            total += _count(arg[3], dotall or bool(arg[1] & re.DOTALL))
+        elif op is c.BRANCH:
+            total += max(_count(b, dotall) for b in arg[1])
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            total += _count(arg, dotall)
+        elif op is c.GROUPREF_EXISTS:
+            total += max(_count(arg[1], dotall), _count(arg[2] or [], dotall))
+        elif op not in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            return infinite  # a back-reference, or an opcode this walk does not know
+    return min(total, infinite)
+
+
+def _takes_newline(op: Any, arg: Any, dotall: bool) -> bool:
+    c = _sre_parse
+    if op is c.LITERAL:
+        return bool(arg == 10)
+    if op is c.NOT_LITERAL:
+        return bool(arg != 10)
+    if op is c.ANY:
+        return dotall
+    negate, found = False, False
+    newline_categories = (c.CATEGORY_SPACE, c.CATEGORY_NOT_DIGIT, c.CATEGORY_NOT_WORD, c.CATEGORY_LINEBREAK)
+    for kind, value in arg:
+        if kind is c.NEGATE:
+            negate = True
+        elif kind is c.LITERAL:
+            found = found or value == 10
+        elif kind is c.RANGE:
+            found = found or value[0] <= 10 <= value[1]
+        elif kind is c.CATEGORY:
+            found = found or value in newline_categories
+        else:
+            return True  # a charset form this walk does not know: assume it may
+    return found != negate
 
 
 def _compile_str(where: str, regex: str) -> re.Pattern[str]:
