@@ -343,6 +343,12 @@ def worktree_files(repo: Any, skip_dirs: tuple[str, ...] = ()) -> list[tuple[str
     return sorted(files.items())
 
 
+def objects_writable(repo: Any) -> bool:
+    """True when this user may create git's temporary object directory (remerge diffs need one)."""
+    objects = Path(run(repo, "rev-parse", "--git-path", "objects").strip())
+    return os.access(Path(_cwd(repo)) / objects, os.W_OK | os.X_OK)
+
+
 def git_path(repo: Any, name: str) -> Path:
     """The absolute path of `name` inside the git directory (`git rev-parse --git-path`)."""
     rel = run(repo, "rev-parse", "--git-path", name).strip()
