@@ -2,11 +2,18 @@
 
 Entries are named by a hash of everything they were made from, so a stale entry
 is never read; a missing, unreadable or read-only cache only costs speed.
+
+A cache directory may be shared or restored from a CI cache someone else wrote, and the
+hyperscan database in it is loaded as native code's input: an entry is read only when it is a
+regular file owned by the current user, writable by nobody else, and its sha256 matches.
+Entries hold plain data (JSON rules, hyperscan's own serialisation), never pickles.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -17,20 +24,47 @@ def cache_dir() -> Path:
     return Path(base) / "secret-hygiene"
 
 
+_MAGIC = b"secret-hygiene-cache 1 sha256="
+
+
 def read(path: Path) -> bytes | None:
-    """The entry's bytes, or None when there is none."""
+    """The entry's bytes, or None when there is none or it cannot be trusted (see module doc)."""
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            info = os.fstat(fh.fileno())
+            if not trusted(info):
+                return None
+            raw = fh.read()
+        except OSError:
+            return None
+    return _verified(raw)
+
+
+def trusted(info: os.stat_result) -> bool:
+    """A regular file owned by us that no group or other user can write."""
+    owner = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
+    return stat.S_ISREG(info.st_mode) and info.st_uid == owner and not info.st_mode & 0o022
+
+
+def _verified(raw: bytes) -> bytes | None:
+    header, sep, data = raw.partition(b"\n")
+    if not sep or not header.startswith(_MAGIC):
+        return None
+    digest = header[len(_MAGIC) :].decode("ascii", "replace")
+    return data if digest == hashlib.sha256(data).hexdigest() else None
 
 
 def write(path: Path, data: bytes) -> None:
-    """Write an entry atomically; failures are ignored."""
+    """Write an entry (with its checksum) atomically; failures are ignored."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as fh:
+            fh.write(_MAGIC + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n")
             fh.write(data)
         os.replace(tmp, path)
     except OSError:

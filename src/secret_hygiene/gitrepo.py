@@ -25,6 +25,9 @@ class Repo:
 
     git_dir: str
     working_tree_dir: str | None  # None for a bare repository
+    # (key, value) config that empties every filter and merge driver the repository's config
+    # names: filters run on a work-tree file even under `git blame --no-textconv`.
+    neutral: tuple[tuple[str, str], ...] = ()
 
     @property
     def bare(self) -> bool:
@@ -35,10 +38,10 @@ class Repo:
 def open_repo(path: Path) -> Repo:
     """The repository holding `path` (searching parent directories), or NotAGitRepo."""
     start = path if path.is_dir() else path.parent
+    args = ["rev-parse", "--absolute-git-dir", "--is-bare-repository", "--show-toplevel"]
     proc = subprocess.run(
-        ["git", "rev-parse", "--absolute-git-dir", "--is-bare-repository", "--show-toplevel"],
-        cwd=start if start.exists() else None, capture_output=True, env={**os.environ, **_QUIET_ENV},
-        check=False,
+        ["git", *args], cwd=start if start.exists() else None, capture_output=True,
+        env=_environment(args, ()), check=False,
     )  # fmt: skip
     lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
     if not start.exists() or len(lines) < 2:
@@ -46,7 +49,56 @@ def open_repo(path: Path) -> Repo:
             f"{path}: not a git repository (run inside a repository, or use --no-git for a plain directory)"
         )
     tree = lines[2] if len(lines) > 2 and lines[1] == "false" else None
-    return Repo(lines[0], tree)
+    repo = Repo(lines[0], tree)
+    return Repo(repo.git_dir, tree, _neutral_drivers(repo))
+
+
+# Programs a repository's own config can make git run during the read-only commands used here:
+# an fsmonitor hook (any command that looks at the work tree), hooks, a pager, transports. Each
+# is switched off for every call; textconv and external diff drivers are off by the
+# --no-textconv / --no-ext-diff options of the commands that would use them, and filter and merge
+# drivers are emptied by name (`_neutral_drivers`). Passed as GIT_CONFIG_KEY_n/VALUE_n, which
+# outrank every config file, take names `-c` cannot (a subsection holding '='), and reach the git
+# processes git starts for submodules.
+_SAFE_CONFIG = (
+    ("core.fsmonitor", "false"),
+    ("core.hooksPath", os.devnull),
+    ("core.pager", "cat"),
+    ("protocol.allow", "never"),
+)
+_DRIVER_KEYS = {"filter": ("clean", "smudge", "process"), "merge": ("driver",)}
+
+
+def _neutral_drivers(repo: Repo) -> tuple[tuple[str, str], ...]:
+    """Config that empties each filter and merge driver defined in any config git reads here."""
+    out = pipe(repo, "config", "-z", "--name-only", "--get-regexp", r"^(filter|merge)\.", ok=(0, 1))
+    names = {n.decode("utf-8", "surrogateescape") for n in out.split(b"\0") if n}
+    pairs: list[tuple[str, str]] = []
+    for name in sorted(names):
+        section, _, rest = name.partition(".")
+        driver = rest.rpartition(".")[0]
+        if not driver:
+            continue
+        pairs += [(f"{section}.{driver}.{key}", "") for key in _DRIVER_KEYS[section.lower()]]
+        if section.lower() == "filter":
+            pairs.append((f"filter.{driver}.required", "false"))
+    return tuple(dict.fromkeys(pairs))
+
+
+def _environment(args: Sequence[str], neutral: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """The environment for one git call: quiet, no system config, no repository-named programs."""
+    env = {**os.environ, **_QUIET_ENV}
+    safe = [
+        (k, v) for k, v in _SAFE_CONFIG
+        if not (k == "protocol.allow" and list(args[:1]) == ["fetch"])  # the Action's fetch needs it
+        and not (k == "core.hooksPath" and list(args[:2]) == ["rev-parse", "--git-path"])
+    ]  # fmt: skip
+    given = env.get("GIT_CONFIG_COUNT", "")
+    count = int(given) if given.isdigit() else 0  # config the caller passed this way still counts
+    for i, (key, value) in enumerate([*safe, *neutral], start=count):
+        env[f"GIT_CONFIG_KEY_{i}"], env[f"GIT_CONFIG_VALUE_{i}"] = key, value
+    env["GIT_CONFIG_COUNT"] = str(count + len(safe) + len(neutral))
+    return env
 
 
 def find_root(path: Path) -> Path | None:
@@ -83,11 +135,15 @@ def ls_files(repo: Any, paths: list[str], untracked: bool = False, submodules: b
 
 # Read-only helpers for history and staged scans (issue 4). They never write the index or refs:
 # GIT_OPTIONAL_LOCKS=0 keeps git from refreshing the index as a side effect.
-_QUIET_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
+_QUIET_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"}
 
 
 def _cwd(repo: Any) -> str:
     return str(repo.working_tree_dir or repo.git_dir)
+
+
+def _neutral(repo: Any) -> Sequence[tuple[str, str]]:
+    return getattr(repo, "neutral", ())
 
 
 def _command(args: Sequence[str], config: Sequence[str]) -> list[str]:
@@ -110,7 +166,7 @@ def stream(repo: Any, *args: str, config: Sequence[str] = ()) -> Iterator[IO[byt
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
             _command(args, config), cwd=_cwd(repo), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=err, bufsize=1 << 20, env={**os.environ, **_QUIET_ENV},
+            stdout=subprocess.PIPE, stderr=err, bufsize=1 << 20, env=_environment(args, _neutral(repo)),
         )  # fmt: skip
         assert proc.stdout is not None
         try:
@@ -132,7 +188,7 @@ def pipe(
     """Run git with `data` on stdin and return its stdout; exit codes outside `ok` become GitError."""
     proc = subprocess.run(
         _command(args, config), cwd=_cwd(repo), input=data, capture_output=True,
-        env={**os.environ, **_QUIET_ENV}, check=False,
+        env=_environment(args, _neutral(repo)), check=False,
     )  # fmt: skip
     if proc.returncode not in ok:
         raise _failure(args, proc.stderr)
@@ -168,8 +224,8 @@ def commit_count(repo: Any, revs: Sequence[str]) -> int:
 def staged_entries(repo: Any, pathspecs: Sequence[str]) -> list[tuple[str, str, str]]:
     """(mode, blob sha, path) of each file added, modified or retyped in the index against HEAD."""
     out = pipe(
-        repo, "diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames",
-        "--diff-filter=AMT", "--ignore-submodules=none", "--", *pathspecs,
+        repo, "diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-ext-diff",
+        "--no-textconv", "--diff-filter=AMT", "--ignore-submodules=none", "--", *pathspecs,
     )  # fmt: skip
     fields = out.split(b"\0")
     entries = []
@@ -291,6 +347,12 @@ def worktree_files(repo: Any, skip_dirs: tuple[str, ...] = ()) -> list[tuple[str
     return sorted(files.items())
 
 
+def objects_writable(repo: Any) -> bool:
+    """True when this user may create git's temporary object directory (remerge diffs need one)."""
+    objects = Path(run(repo, "rev-parse", "--git-path", "objects").strip())
+    return os.access(Path(_cwd(repo)) / objects, os.W_OK | os.X_OK)
+
+
 def git_path(repo: Any, name: str) -> Path:
     """The absolute path of `name` inside the git directory (`git rev-parse --git-path`)."""
     rel = run(repo, "rev-parse", "--git-path", name).strip()
@@ -302,7 +364,7 @@ def blame_dates(repo: Any, path: str) -> dict[int, datetime | None]:
 
     None for a line not committed yet, or attributed to a shallow-clone boundary (its true date is older).
     """
-    out = run_bytes(repo, "blame", "--line-porcelain", "--root", "--", path)
+    out = run_bytes(repo, "blame", "--no-textconv", "--line-porcelain", "--root", "--", path)
     shallow = _shallow_commits(repo)
     dates: dict[int, datetime | None] = {}
     sha, line = "", 0

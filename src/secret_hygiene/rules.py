@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
-import pickle
+import json
 import re
 import sys
 from collections.abc import Iterable
@@ -27,6 +28,7 @@ _OPTIONAL = ("provider", "entropy", "allow", "negative_examples")
 # The richer fields (ruleformat.py, documented in rules/README.md).
 _FORMAT = ("references", "revoke", "tags", "secret-group", "paths", "requires")
 _PACK_KEYS = {"family", "rules", "min-version", "require", "legacy"}
+_CACHE_FORMAT = 3  # bump when Rule's fields change: cache entries are Rule's fields as JSON
 _ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 
 
@@ -41,6 +43,7 @@ class Rule:
     keywords: tuple[str, ...]
     regex: bytes
     width: int | None  # the longest match the regex can make; None when unbounded
+    newlines: int | None = None  # the most newlines a match can hold; None when unbounded
     entropy: float | None = None
     allow: tuple[str, ...] = ()
     provider: str | None = None
@@ -129,19 +132,46 @@ def load_pack(path: Path) -> list[Rule]:
         data = path.read_bytes()
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule pack: {exc}") from None
-    key = hashlib.sha256(repr((__version__, sys.version, str(path))).encode() + data).hexdigest()[:32]
-    entry = cache.cache_dir() / f"rules-{key}.pickle"
+    made_by = repr((__version__, _CACHE_FORMAT, sys.version, str(path))).encode()
+    key = hashlib.sha256(made_by + data).hexdigest()[:32]
+    entry = cache.cache_dir() / f"rules-{key}.json"
     cached = cache.read(entry)
     if cached is not None:
-        try:
-            rules = pickle.loads(cached)
-            if isinstance(rules, list) and all(isinstance(r, Rule) for r in rules):
-                return rules
-        except Exception:  # a damaged entry is rebuilt
-            pass
+        rules = _from_json(cached)
+        if rules is not None:
+            return rules
     rules = _parse_pack(path, data)
-    cache.write(entry, pickle.dumps(rules))
+    cache.write(entry, _to_json(rules))
     return rules
+
+
+def _to_json(rules: list[Rule]) -> bytes:
+    """Rules as plain JSON data: a cache entry is read back without running anything."""
+    items = [
+        {
+            **dataclasses.asdict(r),
+            "regex": r.regex.decode("utf-8"),
+            "requires_regex": None if r.requires_regex is None else r.requires_regex.decode("utf-8"),
+        }
+        for r in rules
+    ]
+    return json.dumps(items).encode("utf-8")
+
+
+def _from_json(data: bytes) -> list[Rule] | None:
+    """The rules of a cache entry, or None when it is not what _to_json writes (it is rebuilt)."""
+    try:
+        return [_rule_from(item) for item in json.loads(data)]
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return None
+
+
+def _rule_from(item: dict[str, Any]) -> Rule:
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in item.items()}
+    fields["regex"] = fields["regex"].encode("utf-8")
+    if fields.get("requires_regex") is not None:
+        fields["requires_regex"] = fields["requires_regex"].encode("utf-8")
+    return Rule(**fields)
 
 
 def _parse_pack(path: Path, data: bytes) -> list[Rule]:
@@ -197,6 +227,7 @@ def _build(path: Path, family: str, raw: Any, index: int, policy: ruleformat.Pac
         keywords=_keywords(where, raw["keywords"]),
         regex=regex.encode("utf-8"),
         width=_width(pattern),
+        newlines=max_newlines(pattern),
         entropy=_entropy(where, raw.get("entropy")),
         allow=tuple(_compile_str(where, p).pattern for p in _strings(where, raw, "allow")),
         provider=str(raw["provider"]) if raw.get("provider") else None,
@@ -257,6 +288,66 @@ def _compile(where: str, regex: Any) -> re.Pattern[bytes]:
 def _width(pattern: re.Pattern[bytes]) -> int | None:
     width = int(_sre_parse.parse(pattern.pattern, pattern.flags).getwidth()[1])
     return width if width < _sre_parse.MAXREPEAT else None
+
+
+def max_newlines(pattern: re.Pattern[bytes]) -> int | None:
+    """The most newline characters one match can hold; None when unbounded.
+
+    The prefilter runs a rule of unbounded width in whole-line windows when this is small
+    (`[ \\t]*` is unbounded but never crosses a line; `\\s*` can).
+    """
+    tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+    count = _count(tree, bool(pattern.flags & re.DOTALL))
+    return None if count >= _sre_parse.MAXREPEAT else count
+
+
+def _count(items: Any, dotall: bool) -> int:
+    """Newlines the parsed `items` can consume at most (MAXREPEAT and above: unbounded)."""
+    c = _sre_parse  # the opcode names live on the parser module (re._constants re-exported)
+    infinite = int(c.MAXREPEAT)
+    total = 0
+    for op, arg in items:
+        if op in (c.LITERAL, c.NOT_LITERAL, c.ANY, c.IN):
+            total += 1 if _takes_newline(op, arg, dotall) else 0
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
+            _, high, sub = arg
+            inner = _count(sub, dotall)
+            total += 0 if inner == 0 else infinite if high >= infinite else inner * int(high)
+        elif op is c.SUBPATTERN:
+            total += _count(arg[3], dotall or bool(arg[1] & re.DOTALL))
+        elif op is c.BRANCH:
+            total += max(_count(b, dotall) for b in arg[1])
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            total += _count(arg, dotall)
+        elif op is c.GROUPREF_EXISTS:
+            total += max(_count(arg[1], dotall), _count(arg[2] or [], dotall))
+        elif op not in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            return infinite  # a back-reference, or an opcode this walk does not know
+    return min(total, infinite)
+
+
+def _takes_newline(op: Any, arg: Any, dotall: bool) -> bool:
+    c = _sre_parse
+    if op is c.LITERAL:
+        return bool(arg == 10)
+    if op is c.NOT_LITERAL:
+        return bool(arg != 10)
+    if op is c.ANY:
+        return dotall
+    negate, found = False, False
+    newline_categories = (c.CATEGORY_SPACE, c.CATEGORY_NOT_DIGIT, c.CATEGORY_NOT_WORD, c.CATEGORY_LINEBREAK)
+    for kind, value in arg:
+        if kind is c.NEGATE:
+            negate = True
+        elif kind is c.LITERAL:
+            found = found or value == 10
+        elif kind is c.RANGE:
+            found = found or value[0] <= 10 <= value[1]
+        elif kind is c.CATEGORY:
+            found = found or value in newline_categories
+        else:
+            return True  # a charset form this walk does not know: assume it may
+    return found != negate
 
 
 def _compile_str(where: str, regex: str) -> re.Pattern[str]:

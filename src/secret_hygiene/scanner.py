@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
+from pathlib import Path
 
+from secret_hygiene import timebudget
 from secret_hygiene.errors import RuleError
 from secret_hygiene.formats import NotebookView, decode_wide, notebook_view
 from secret_hygiene.model import Blob, Finding, Skipped
 from secret_hygiene.noise import is_placeholder, shannon_entropy
 from secret_hygiene.prefilter import Prefilter, Windows
-from secret_hygiene.rules import SEVERITIES, Rule
+from secret_hygiene.rules import SEVERITIES, Rule, builtin_rules_dir
 from secret_hygiene.suppress import line_allowed
 
 BINARY_SNIFF = 8192
+# Matches of one rule kept per blob: past this a blob is a generated dump, not a config, and
+# claiming overlaps and locating lines for each match would cost time quadratic in its size.
+MATCH_CAP = 100
+RAW_MATCH_CAP = 10 * MATCH_CAP  # regex matches looked at, rejected ones (placeholders) included
+# Seconds a rule not shipped with the tool may spend on one blob (see timebudget.py); the
+# shipped rules are reviewed for linear-time matching and run unbounded.
+CUSTOM_RULE_BUDGET = 2.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,9 @@ class Engine:
         self._rank = {i: (r.generic, SEVERITIES.index(r.severity)) for i, r in enumerate(self.rules)}
         self._paths = {i: r.paths for i, r in enumerate(self.rules) if r.paths}
         self._companions = _companions(self.rules)
+        shipped = builtin_rules_dir()
+        self._custom = {i for i, r in enumerate(self.rules) if not Path(r.source).is_relative_to(shipped)}
+        self._over_budget: set[int] = set()  # custom rules stopped once: not run again
 
     def scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
         """Findings in one blob, or a Skipped record when it is binary."""
@@ -53,21 +67,47 @@ class Engine:
         if view is not None:
             blob = view.blob  # the notebook's strings decoded; findings map back to the file
         data = blob.data
-        candidates = self.prefilter.candidates(data)
-        for ri in [
-            ri for ri in candidates if ri in self._paths and not _path_matches(self._paths[ri], blob.path)
-        ]:
-            del candidates[ri]
-        hits = [h for ri, windows in candidates.items() for h in self._matches(ri, data, windows)]
+        hits: list[_Hit] = []
+        capped: list[str] = []
+        for ri, windows in self.prefilter.candidates(data).items():
+            if ri in self._over_budget:
+                continue
+            if ri in self._paths and not _path_matches(self._paths[ri], blob.path):
+                continue
+            overflow: list[int] = []
+            try:
+                with timebudget.limit(CUSTOM_RULE_BUDGET) if ri in self._custom else nullcontext():
+                    found = list(itertools.islice(self._matches(ri, data, windows, overflow), MATCH_CAP + 1))
+            except timebudget.OverBudget:
+                self._over_budget.add(ri)
+                reason = (
+                    f"rule {self.rules[ri].id} skipped here and in later files: it ran over its "
+                    f"{CUSTOM_RULE_BUDGET:g} s budget (a custom regex that backtracks)"
+                )
+                yield Skipped(blob.path, reason, blob.commit)
+                continue
+            if len(found) > MATCH_CAP or overflow:
+                capped.append(self.rules[ri].id)
+            hits += found[:MATCH_CAP]
         for hit in self._claim(hits):
             finding = self._finding(blob, data, hit, view)
             if finding is not None:
                 yield finding
+        for rule_id in capped:
+            reason = f"partly scanned: rule {rule_id} stopped after {MATCH_CAP} matches"
+            yield Skipped(blob.path, reason, blob.commit)
 
-    def _matches(self, ri: int, data: bytes, windows: Windows) -> Iterator[_Hit]:
+    def _matches(
+        self, ri: int, data: bytes, windows: Windows, overflow: list[int] | None = None
+    ) -> Iterator[_Hit]:
+        """Hits of rule `ri`; with `overflow`, stops after RAW_MATCH_CAP matches and says so there."""
         rule = self.rules[ri]
         spans = windows if windows is not None else [(0, len(data))]
-        for m in (m for start, stop in spans for m in rule.pattern.finditer(data, start, stop)):
+        matches = (m for start, stop in spans for m in rule.pattern.finditer(data, start, stop))
+        for seen, m in enumerate(matches):
+            if overflow is not None and seen >= RAW_MATCH_CAP:
+                overflow.append(ri)
+                return
             group = rule.secret_group or _secret_group(m)
             if ri in self._companions and not _companion_near(self._companions[ri], rule.within, data, m):
                 continue

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from secret_hygiene import envfiles, gitrepo, names
-from secret_hygiene import history as patches
 from secret_hygiene.commands import history as history_cmd
 from secret_hygiene.commands import rotation as rotation_cmd
 from secret_hygiene.commands.common import Project, load_project, project_rules, split
@@ -32,7 +31,6 @@ from secret_hygiene.reporters.safety import Redactor
 from secret_hygiene.rotation import assess
 from secret_hygiene.rules import Rule
 from secret_hygiene.scanner import Engine
-from secret_hygiene.sources import verdict
 
 CHECKING = True
 HELP = "every check on one repository in one report: tracked files, history, env hygiene, rotation"
@@ -137,20 +135,7 @@ def history(repo: Any, project: Project, engine: Engine, since: str | None, stde
             raise SecretHygieneError(f"audit: --since {since!r} is not a commit in this repository")
         revs.append("^" + since)
     notes = [history_cmd.SHALLOW_NOTE] if gitrepo.is_shallow(repo) else []
-    merges = gitrepo.version(repo) >= history_cmd.REMERGE_GIT
-    if not merges:
-        notes.append("git older than 2.36: changes made in merge commits themselves were not scanned")
-    walk = history_cmd.Walk(engine)
-    config = project.config
-    judge = verdict(config.exclude, config.scan_generated)
-    with (
-        history_cmd._progress(stderr, repo, revs) as bar,
-        gitrepo.stream(repo, *patches.log_args(revs, merges), config=patches.PATCH_CONFIG) as out,
-    ):
-        walk.feed(patches.parse(out, config.max_file_size, judge), bar)
-    report = walk.report(notes)
-    named = names.history_findings(repo, revs, engine, lambda path: judge(path) != "")
-    return replace(report, findings=(*report.findings, *named))
+    return history_cmd.history_report(repo, revs, engine, project, stderr, notes)
 
 
 def rotation(

@@ -13,7 +13,7 @@ from secret_hygiene import gitrepo, names
 from secret_hygiene import history as patches
 from secret_hygiene.commands.common import load_project, project_rules
 from secret_hygiene.context import Context
-from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
+from secret_hygiene.errors import GitError, NotAGitRepo, SecretHygieneError
 from secret_hygiene.model import Blob, Finding, Report, Skipped
 from secret_hygiene.scanner import Engine
 from secret_hygiene.sources import verdict
@@ -53,20 +53,60 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
         return Report(checks=("leak",), notes=tuple(notes))
     if gitrepo.is_shallow(repo):
         notes.append(SHALLOW_NOTE)
+    engine = Engine(project_rules(project, [ctx.cwd / p for p in args.rules]))
+    return history_report(repo, revs, engine, project, ctx.stderr, notes)
+
+
+def history_report(
+    repo: Any, revs: list[str], engine: Engine, project: Any, stderr: TextIO, notes: list[str]
+) -> Report:
+    """The walk's report, plus keys in commit messages, changed paths and ref names (names.py)."""
+    report = walk_history(repo, revs, engine, project, stderr, notes).report(notes)
+    judge = verdict(project.config.exclude, project.config.scan_generated)
+    named = names.history_findings(repo, revs, engine, lambda path: judge(path) != "")
+    return replace(report, findings=(*report.findings, *named))
+
+
+OLD_GIT_NOTE = "git older than 2.36: changes made in merge commits themselves were not scanned"
+READ_ONLY_NOTE = (
+    "read-only repository: git cannot write the temporary objects that re-doing a merge needs, "
+    "so changes made in merge commits themselves (conflict resolutions) were not scanned"
+)
+
+
+def walk_history(
+    repo: Any, revs: list[str], engine: Engine, project: Any, stderr: TextIO, notes: list[str]
+) -> Walk:
+    """Stream the patches of `revs` through a Walk; merges' own changes when git can show them.
+
+    `--diff-merges=remerge` writes objects to a temporary directory inside the repository: in a
+    checkout the user cannot write, that fails, so the walk runs again without it, with a note.
+    """
     merges = gitrepo.version(repo) >= REMERGE_GIT
     if not merges:
-        notes.append("git older than 2.36: changes made in merge commits themselves were not scanned")
-    scan = Walk(Engine(project_rules(project, [ctx.cwd / p for p in args.rules])))
+        notes.append(OLD_GIT_NOTE)
+    elif not gitrepo.objects_writable(repo):
+        merges = False
+        notes.append(READ_ONLY_NOTE)
+    try:
+        return _walk(repo, revs, engine, project, stderr, merges)
+    except GitError as exc:
+        if not merges or "temporary object directory" not in str(exc):
+            raise
+    notes.append(READ_ONLY_NOTE)
+    return _walk(repo, revs, engine, project, stderr, False)
+
+
+def _walk(repo: Any, revs: list[str], engine: Engine, project: Any, stderr: TextIO, merges: bool) -> Walk:
+    scan = Walk(engine)
     config = project.config
     judge = verdict(config.exclude, config.scan_generated)
     with (
-        _progress(ctx.stderr, repo, revs) as bar,
+        _progress(stderr, repo, revs) as bar,
         gitrepo.stream(repo, *patches.log_args(revs, merges), config=patches.PATCH_CONFIG) as out,
     ):
         scan.feed(patches.parse(out, config.max_file_size, judge), bar)
-    report = scan.report(notes)  # and keys in commit messages, changed paths and ref names (names.py)
-    named = names.history_findings(repo, revs, scan.engine, lambda path: judge(path) != "")
-    return replace(report, findings=(*report.findings, *named))
+    return scan
 
 
 def _open(start: Path) -> Any:

@@ -55,6 +55,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for step in steps:
         kept = step.kept.name if step.kept else ""
         said = _SAID[step.action].format(path=_shown(step.path, root), kept=kept)
+        if step.action == "updated" and step.kept is not None:
+            said += f" (it had been changed by hand: the old one is saved as {_shown(step.kept, root)})"
         ctx.stdout.write(f"{step.hook}: {said}\n")
     return 0
 
