@@ -118,10 +118,14 @@ def test_record_creates_a_missing_ledger_with_defaults(tmp_path: Path) -> None:
     assert "keys:\n  API_TOKEN:\n    rotated: 2026-05-01\n" in text
 
 
-def test_record_fills_an_empty_file(tmp_path: Path) -> None:
-    path = _write(tmp_path, "")
-    record_rotation(path, "l.yaml", "API_TOKEN", date(2026, 5, 1), (90, 14))
-    assert load_ledger(path, "l.yaml").entries["API_TOKEN"].rotated == date(2026, 5, 1)
+@pytest.mark.parametrize("text", ["", "\n  \n", "\ufeff"])
+def test_an_empty_ledger_file_is_an_error_never_an_empty_pass(tmp_path: Path, text: str) -> None:
+    path = _write(tmp_path, text)  # what a writer killed mid-write used to leave
+    with pytest.raises(LedgerError, match=r"^l\.yaml: the rotation ledger is empty"):
+        load_ledger(path, "l.yaml")
+    with pytest.raises(LedgerError, match="is empty"):
+        record_rotation(path, "l.yaml", "API_TOKEN", date(2026, 5, 1), (90, 14))
+    assert path.read_text(encoding="utf-8") == text
 
 
 def test_record_never_overwrites_a_malformed_ledger(tmp_path: Path) -> None:

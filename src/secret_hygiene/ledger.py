@@ -15,6 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from secret_hygiene import atomic
+from secret_hygiene.atomic import BOM
 from secret_hygiene.errors import LedgerError
 
 HEADER = """\
@@ -76,16 +78,32 @@ def _parse(text: str, shown: str) -> Any:
         raise LedgerError(f"{shown}: invalid date in the rotation ledger: {exc}") from None
 
 
-def load_ledger(path: Path, shown: str) -> Ledger:
-    """Read and validate the ledger at `path`; a missing file is an empty ledger."""
-    if not path.exists():
-        return Ledger(shown)
+def _read(path: Path, shown: str) -> bytes | None:
+    """The ledger's bytes, None when there is none; an empty file was a ledger once and is an error."""
+    if not path.exists() and not path.is_symlink():
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise LedgerError(f"{shown}: cannot read the rotation ledger: {exc}") from None
-    doc = _parse(text, shown)
-    if doc is None:
+    if not data.removeprefix(BOM).strip():
+        raise LedgerError(
+            f"{shown}: the rotation ledger is empty (cut short?); restore it from git or delete it"
+        )
+    return data
+
+
+def load_ledger(path: Path, shown: str) -> Ledger:
+    """Read and validate the ledger at `path`; a missing file is an empty ledger, an empty file an error."""
+    data = _read(path, shown)
+    if data is None:
+        return Ledger(shown)
+    return _validated(_parse(data.decode("utf-8-sig"), shown), shown)
+
+
+def _validated(doc: Any, shown: str) -> Ledger:
+    if doc is None:  # comments only
         return Ledger(shown, exists=True)
     if not _is_map(doc):
         raise LedgerError(f"{shown}:1: the rotation ledger must be a mapping with a 'keys' mapping")
@@ -181,26 +199,40 @@ def _days(raw: Any, key: str, shown: str, where: str, zero: bool = False) -> int
     return int(value)
 
 
-def record_rotation(path: Path, shown: str, name: str, when: date, defaults: tuple[int, int]) -> bool:
-    """Set `name`'s rotated date to `when`, keeping comments and order; True when the ledger was created.
+def record_rotation(
+    path: Path,
+    shown: str,
+    name: str,
+    when: date,
+    defaults: tuple[int, int],
+    *,
+    root: Path | None = None,
+    given: bool = False,
+) -> bool:
+    """Set `name`'s rotated date to `when`, keeping comments, order, BOM and line endings.
 
-    A missing ledger is created with a header and `defaults` (max_age_days, warn_days).
+    True when the ledger was created; a missing one gets a header and `defaults` (max_age_days,
+    warn_days). The write is atomic and refused through a symlink or outside `root` unless the
+    path was `given` on the command line (see atomic.py).
     """
     if not _NAME.match(name):
         raise LedgerError(f"{name!r} is not a key name")
-    load_ledger(path, shown)  # a malformed ledger is reported, never overwritten
-    created = not path.exists()
-    text = "" if created else path.read_text(encoding="utf-8")
-    if created:
-        text = f"{HEADER}max_age_days: {defaults[0]}\nwarn_days: {defaults[1]}\nkeys: {{}}\n"
+    original = _read(path, shown)  # a malformed ledger is reported, never overwritten
+    created = original is None
+    text = f"{HEADER}max_age_days: {defaults[0]}\nwarn_days: {defaults[1]}\nkeys: {{}}\n"
+    if original is not None:
+        text = original.decode("utf-8-sig").replace("\r\n", "\n")
     doc = _parse(text, shown)
-    if doc is None:
-        doc = _parse("keys: {}\n", shown)
-    _set_rotated(doc, name, when)
-    out = io.StringIO()
-    _yaml().dump(doc, out)
+    _validated(doc, shown)
+    if doc is None:  # a comment-only ledger: keep its comments, add the entry below them
+        out = f"{text}{'' if text.endswith(chr(10)) else chr(10)}keys:\n  {name}:\n    rotated: {when}\n"
+    else:
+        _set_rotated(doc, name, when)
+        buffer = io.StringIO()
+        _yaml().dump(doc, buffer)
+        out = buffer.getvalue()
     try:
-        path.write_text(out.getvalue(), encoding="utf-8")
+        atomic.write(path, atomic.restyle(original, out), root=root, given=given)
     except OSError as exc:
         raise LedgerError(f"{shown}: cannot write the rotation ledger: {exc.strerror or exc}") from None
     return created

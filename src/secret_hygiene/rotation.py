@@ -20,11 +20,11 @@ from typing import Any
 
 from dotenv.parser import parse_stream
 
-from secret_hygiene import gitrepo
+from secret_hygiene import fingerprints, gitrepo
 from secret_hygiene.config import Config
 from secret_hygiene.envfiles.ignore import kind
 from secret_hygiene.errors import GitError
-from secret_hygiene.fingerprints import STORE_NAME, Store, compare, load_store
+from secret_hygiene.fingerprints import Store, compare, load_store
 from secret_hygiene.keyage import KeyAge, classify, thresholds
 from secret_hygiene.ledger import Ledger, load_ledger
 from secret_hygiene.model import Finding, Skipped
@@ -117,6 +117,36 @@ def ledger_location(root: Path, config: Config) -> tuple[Path, str]:
         return path, path.relative_to(root.absolute()).as_posix()
     except ValueError:
         return path, str(path)
+
+
+def local_store(repo: Any, environ: Mapping[str, str]) -> tuple[Store | None, list[str]]:
+    """The user's fingerprint store for this repository (None in CI or with nowhere to keep it), and notes.
+
+    The store from before the state directory (inside .git, its key beside its digests) is deleted:
+    its digests cannot be carried over, and anyone with a copy of .git could test guesses on them.
+    """
+    if in_ci(environ):
+        return None, []
+    notes: list[str] = []
+    try:
+        old = gitrepo.git_path(repo, fingerprints.OLD_STORE)
+        if fingerprints.discard_old(old):
+            notes.append(f"deleted the old fingerprint store {old} (it kept its key beside its digests)")
+        common = gitrepo.git_path(repo, ".")
+    except (GitError, OSError) as exc:
+        notes.append(f"could not remove the old fingerprint store in the git directory: {_why(exc)}")
+        common = Path(repo.working_tree_dir) / ".git"
+    root = fingerprints.state_root(environ)
+    if root is None:
+        return None, [*notes, "no usable HOME or XDG_STATE_HOME: rotation runs without local fingerprints"]
+    try:
+        return load_store(root / fingerprints.repo_id(common)), notes
+    except OSError as exc:
+        return None, [*notes, f"cannot write the state directory {root}: {_why(exc)}; no local fingerprints"]
+
+
+def _why(exc: Exception) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
 
 
 class _Discovery:
@@ -278,7 +308,7 @@ def assess(
     """
     ledger_path, shown = ledger_location(root, config)
     ledger = load_ledger(ledger_path, shown)
-    store = None if in_ci(environ) else load_store(gitrepo.git_path(repo, STORE_NAME))
+    store, store_notes = local_store(repo, environ)
     files = env_files(gitrepo.worktree_files(repo, SKIP_DIRS), config)
     found = discover(root, files, config, rules, store, engine)
     keys = _keep(found.keys, only_file)
@@ -288,13 +318,24 @@ def assess(
     if only_file is None:
         named = {k.name for k in found.keys}
         ages += [_ledger_only(name, ledger, config, today) for name in ledger.entries if name not in named]
-    notes = list(found.notes)
+    notes = [*store_notes, *found.notes, *_future_notes(ages, today)]
     warnings: list[Finding] = []
     if store is not None:
-        warnings = compare(store, zip(ages, (k.digest for k in keys), strict=False))
+        try:
+            warnings = compare(store, zip(ages, (k.digest for k in keys), strict=False))
+        except OSError as exc:
+            notes.append(f"cannot save the local fingerprints in {store.path.parent}: {_why(exc)}")
         if store.reset:
-            notes.append(f"the local fingerprint store {STORE_NAME} was unreadable and was started afresh")
+            notes.append(f"the local fingerprint store {store.path} was unreadable and was started afresh")
     return Assessment(tuple(ages), tuple(warnings), tuple(notes), tuple(found.skipped), found.scanned)
+
+
+def _future_notes(ages: Iterable[KeyAge], today: date) -> list[str]:
+    return [
+        f"{a.name}: rotated {a.rotated} ({a.source}), after the day judged ({today}); its age counts as 0"
+        for a in ages
+        if a.rotated is not None and a.rotated > today
+    ]
 
 
 def _age(key: EnvKey, ledger: Ledger, config: Config, today: date, dates: _GitDates) -> KeyAge:
