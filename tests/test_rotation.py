@@ -19,7 +19,7 @@ from secret_hygiene.ledger import Ledger, LedgerEntry
 from secret_hygiene.rotation import Assessment, assess, env_files, ledger_location, secret_like
 from secret_hygiene.rotation_record import record
 from secret_hygiene.rules import Rule, builtin_rules_dir, load_pack
-from tests.conftest import commit, fake, git, github_token
+from tests.conftest import commit, fake, git, github_token, run_cli
 
 RULES: list[Rule] = [
     r for pack in ("github.yaml", "payments.yaml") for r in load_pack(builtin_rules_dir() / pack)
@@ -525,3 +525,56 @@ def test_config_excludes_hold_for_key_discovery() -> None:
     config = parse_config({"exclude": ["fixtures/"]}, "test", Path("."))
     files = [("fixtures/demo/.env.example", True), ("app/.env.example", True)]
     assert [p for p, _, _ in env_files(files, config)] == ["app/.env.example"]
+
+
+def test_untracking_an_env_file_keeps_its_values_dated_by_the_commit_that_held_them(git_repo: Path) -> None:
+    names = ["BINANCE_API_KEY", "BINANCE_SECRET", "ALPACA_KEY", "ALPACA_SECRET", "POLYGON_API_KEY",
+             "TELEGRAM_TOKEN", "OPENAI_API_KEY"]  # fmt: skip
+    text = "".join(f"{n}={fake('', 32, seed=80 + i)}\n" for i, n in enumerate(names))
+    commit(git_repo, {".env": text}, when="2026-06-15T12:00:00+00:00")
+    tracked = _by_name(_assess(git_repo, now="2026-11-01"))
+    assert {a.state for a in tracked.values()} == {"overdue"}
+    git(git_repo, "rm", "-q", "--cached", ".env")  # what the env check advises
+    commit(git_repo, {".gitignore": ".env\n"}, when="2026-07-01T00:00:00+00:00")
+    ages = _by_name(_assess(git_repo, now="2026-11-01"))
+    assert sorted(ages) == sorted(names)
+    for age in ages.values():
+        assert (age.state, age.source, age.rotated) == ("overdue", "git", date(2026, 6, 15)), age
+    check = run_cli(["rotation", "check", "--now", "2026-11-01"], git_repo)
+    assert check.code == 1 and check.out.count("rotation-overdue") >= 7
+
+
+def test_a_value_is_as_old_as_the_oldest_commit_that_held_it(git_repo: Path) -> None:
+    old, new = fake("", 32, seed=91), fake("", 32, seed=92)
+    commit(git_repo, {".env": f"API_TOKEN={old}\n"}, when="2026-01-10T00:00:00+00:00")
+    commit(git_repo, {".env": f"# reformatted\nAPI_TOKEN='{old}'\n"}, when="2026-03-01T00:00:00+00:00")
+    git(git_repo, "rm", "-q", "--cached", ".env")
+    commit(git_repo, {".gitignore": ".env\n"}, when="2026-03-02T00:00:00+00:00")
+    assert _by_name(_assess(git_repo))["API_TOKEN"].rotated == date(2026, 1, 10)
+    (git_repo / ".env").write_text(f"API_TOKEN={new}\n", encoding="utf-8")  # rotated, never committed
+    assert _by_name(_assess(git_repo))["API_TOKEN"].state == "unknown"
+
+
+def test_now_before_a_recorded_rotation_is_age_zero_with_a_note(git_repo: Path) -> None:
+    commit(git_repo, {".gitignore": ".env\n", ".secret-rotation.yaml": LEDGER_FUTURE})
+    (git_repo / ".env").write_text(f"API_TOKEN={fake('', 30, seed=93)}\n", encoding="utf-8")
+    result = _assess(git_repo, now="2026-03-01")
+    age = _by_name(result)["API_TOKEN"]
+    assert (age.age_days, age.state) == (0, "ok")
+    assert any("after the day judged (2026-03-01)" in n for n in result.notes)
+    status = run_cli(["rotation", "status", "--now", "2026-03-01"], git_repo)
+    assert status.code == 0 and " -" not in status.out.split("API_TOKEN", 1)[1].split("\n")[0]
+
+
+LEDGER_FUTURE = "keys:\n  API_TOKEN:\n    rotated: 2026-04-01\n"
+
+
+def test_a_first_annotation_for_a_seen_value_claims_no_rotation(git_repo: Path) -> None:
+    commit(git_repo, {".gitignore": ".env\n"})
+    value = fake("", 30, seed=94)
+    (git_repo / ".env").write_text(f"API_TOKEN={value}\n", encoding="utf-8")
+    assert _assess(git_repo).warnings == ()  # seen once, date unknown
+    (git_repo / ".env").write_text(f"API_TOKEN={value}  # rotated: 2026-02-01\n", encoding="utf-8")
+    assert _assess(git_repo).warnings == ()  # a first date for the same value: no rotation claimed
+    (git_repo / ".env").write_text(f"API_TOKEN={value}  # rotated: 2026-04-01\n", encoding="utf-8")
+    assert [w.check for w in _assess(git_repo).warnings] == ["rotation-not-changed"]  # a later date: claimed
