@@ -140,3 +140,23 @@ def test_record_refuses_a_name_that_is_no_variable(tmp_path: Path) -> None:
     with pytest.raises(LedgerError):
         record_rotation(tmp_path / "l.yaml", "l.yaml", "two words", date(2026, 5, 1), (90, 14))
     assert not (tmp_path / "l.yaml").exists()
+
+
+def test_record_keeps_crlf_bom_and_comments(tmp_path: Path) -> None:
+    path = tmp_path / ".secret-rotation.yaml"
+    path.write_bytes(
+        b"\xef\xbb\xbf# team ledger\r\nkeys:\r\n  A_TOKEN:  # billing\r\n    rotated: 2026-01-01\r\n"
+    )
+    record_rotation(path, "l.yaml", "A_TOKEN", date(2026, 5, 1), (90, 14))
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf# team ledger\r\n") and b"# billing" in data
+    assert b"rotated: 2026-05-01\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    assert load_ledger(path, "l.yaml").entries["A_TOKEN"].rotated == date(2026, 5, 1)
+
+
+def test_record_into_a_comment_only_ledger_keeps_its_comments(tmp_path: Path) -> None:
+    path = _write(tmp_path, "# Rotation ledger of the payments team.\n# Ask #payments before editing.\n")
+    record_rotation(path, "l.yaml", "API_TOKEN", date(2026, 5, 1), (90, 14))
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Rotation ledger of the payments team.\n# Ask #payments before editing.\n")
+    assert load_ledger(path, "l.yaml").entries["API_TOKEN"].rotated == date(2026, 5, 1)

@@ -217,6 +217,7 @@ def record_rotation(
     """
     if not _NAME.match(name):
         raise LedgerError(f"{name!r} is not a key name")
+    atomic.check_target(path, root, given=given)  # before reading what a link may point at
     original = _read(path, shown)  # a malformed ledger is reported, never overwritten
     created = original is None
     text = f"{HEADER}max_age_days: {defaults[0]}\nwarn_days: {defaults[1]}\nkeys: {{}}\n"

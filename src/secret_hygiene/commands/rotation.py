@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import io
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from secret_hygiene import gitrepo
+from secret_hygiene import atomic, gitrepo
 from secret_hygiene.commands.common import Project, load_project, project_rules
 from secret_hygiene.context import Context
 from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
@@ -171,9 +172,10 @@ def _write_table(args: argparse.Namespace, ctx: Context, result: Assessment, tod
         color = not ctx.environ.get("NO_COLOR") and bool(getattr(ctx.stdout, "isatty", bool)())
         render_table(result, ctx.stdout, today, color=color)
         return
+    buffer = io.StringIO()
+    render_table(result, buffer, today, color=False)
     try:
-        with open(ctx.cwd / args.output, "w", encoding="utf-8") as fh:
-            render_table(result, fh, today, color=False)
+        atomic.write(ctx.cwd / args.output, buffer.getvalue().encode("utf-8", "surrogateescape"))
     except OSError as exc:
         raise SecretHygieneError(f"cannot write {args.output}: {exc.strerror or exc}") from None
 
