@@ -160,3 +160,20 @@ def test_record_into_a_comment_only_ledger_keeps_its_comments(tmp_path: Path) ->
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Rotation ledger of the payments team.\n# Ask #payments before editing.\n")
     assert load_ledger(path, "l.yaml").entries["API_TOKEN"].rotated == date(2026, 5, 1)
+
+
+def test_record_on_a_big_ledger_changes_one_line_and_keeps_the_rest(tmp_path: Path) -> None:
+    rows = "".join(f"  KEY_{i}_TOKEN:  # team {i % 7}\n    rotated: 2026-01-01\n" for i in range(3000))
+    original = f"# big\nmax_age_days: 90\nkeys:\n{rows}# trailing comment\n"
+    path = _write(tmp_path, original)
+    record_rotation(path, "l.yaml", "KEY_1500_TOKEN", date(2026, 5, 1), (90, 14))
+    changed = [
+        (a, b)
+        for a, b in zip(original.splitlines(), path.read_text(encoding="utf-8").splitlines(), strict=True)
+        if a != b
+    ]
+    assert changed == [("    rotated: 2026-01-01", "    rotated: 2026-05-01")]
+    record_rotation(path, "l.yaml", "NEW_TOKEN", date(2026, 5, 2), (90, 14))
+    ledger = load_ledger(path, "l.yaml")
+    assert len(ledger.entries) == 3001 and ledger.entries["NEW_TOKEN"].rotated == date(2026, 5, 2)
+    assert path.read_text(encoding="utf-8").count("# team") == 3000
