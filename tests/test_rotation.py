@@ -578,3 +578,13 @@ def test_a_first_annotation_for_a_seen_value_claims_no_rotation(git_repo: Path) 
     assert _assess(git_repo).warnings == ()  # a first date for the same value: no rotation claimed
     (git_repo / ".env").write_text(f"API_TOKEN={value}  # rotated: 2026-04-01\n", encoding="utf-8")
     assert [w.check for w in _assess(git_repo).warnings] == ["rotation-not-changed"]  # a later date: claimed
+
+
+def test_an_old_store_that_cannot_be_removed_is_a_note_not_a_crash(git_repo: Path) -> None:
+    commit(git_repo, {".gitignore": ".env\n"})
+    (git_repo / ".env").write_text(f"API_TOKEN={fake('', 30, seed=95)}\n", encoding="utf-8")
+    stuck = git_repo / ".git" / "secret-hygiene" / "rotation.json"
+    stuck.mkdir(parents=True)  # unlink fails on it, as it would in a read-only .git
+    result = _assess(git_repo)
+    assert any("could not remove the old fingerprint store" in n for n in result.notes)
+    assert [a.name for a in result.keys] == ["API_TOKEN"] and _store(git_repo).is_file()
