@@ -318,3 +318,30 @@ def test_a_planted_value_is_reported_once_and_never_shown(engine: Engine, value:
     got = findings(".env.example", f"PORT=1\nAPP_SECRET={value}\n".encode(), engine)
     assert [f.line for f in got] == [2]
     assert value not in repr(got) and value[4:] not in (got[0].secret or "")
+
+
+def test_append_streams_a_huge_gitignore_and_keeps_it_whole(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / ".gitignore"
+    with path.open("wb") as fh:
+        for n in range(400_000):
+            fh.write(b"build/output-%d/\r\n" % n)
+    size = path.stat().st_size
+    script = (
+        "import resource, sys\nfrom pathlib import Path\n"
+        "from secret_hygiene.envfiles.fix import append\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(append(Path(sys.argv[1]), ['.env']))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+    )
+    added, grown_kib = proc.stdout.splitlines()
+    assert added == "['.env']"
+    assert int(grown_kib) < size // 1024 // 2  # far less than the file: it is streamed, not held
+    data = path.read_bytes()
+    assert data.startswith(b"build/output-0/\r\n") and data.endswith(b"\r\n.env\r\n")
+    assert len(data) == size + len(f"\r\n{HEADER}\r\n.env\r\n".encode())

@@ -118,10 +118,14 @@ def test_record_creates_a_missing_ledger_with_defaults(tmp_path: Path) -> None:
     assert "keys:\n  API_TOKEN:\n    rotated: 2026-05-01\n" in text
 
 
-def test_record_fills_an_empty_file(tmp_path: Path) -> None:
-    path = _write(tmp_path, "")
-    record_rotation(path, "l.yaml", "API_TOKEN", date(2026, 5, 1), (90, 14))
-    assert load_ledger(path, "l.yaml").entries["API_TOKEN"].rotated == date(2026, 5, 1)
+@pytest.mark.parametrize("text", ["", "\n  \n", "\ufeff"])
+def test_an_empty_ledger_file_is_an_error_never_an_empty_pass(tmp_path: Path, text: str) -> None:
+    path = _write(tmp_path, text)  # what a writer killed mid-write used to leave
+    with pytest.raises(LedgerError, match=r"^l\.yaml: the rotation ledger is empty"):
+        load_ledger(path, "l.yaml")
+    with pytest.raises(LedgerError, match="is empty"):
+        record_rotation(path, "l.yaml", "API_TOKEN", date(2026, 5, 1), (90, 14))
+    assert path.read_text(encoding="utf-8") == text
 
 
 def test_record_never_overwrites_a_malformed_ledger(tmp_path: Path) -> None:
@@ -136,3 +140,40 @@ def test_record_refuses_a_name_that_is_no_variable(tmp_path: Path) -> None:
     with pytest.raises(LedgerError):
         record_rotation(tmp_path / "l.yaml", "l.yaml", "two words", date(2026, 5, 1), (90, 14))
     assert not (tmp_path / "l.yaml").exists()
+
+
+def test_record_keeps_crlf_bom_and_comments(tmp_path: Path) -> None:
+    path = tmp_path / ".secret-rotation.yaml"
+    path.write_bytes(
+        b"\xef\xbb\xbf# team ledger\r\nkeys:\r\n  A_TOKEN:  # billing\r\n    rotated: 2026-01-01\r\n"
+    )
+    record_rotation(path, "l.yaml", "A_TOKEN", date(2026, 5, 1), (90, 14))
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf# team ledger\r\n") and b"# billing" in data
+    assert b"rotated: 2026-05-01\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    assert load_ledger(path, "l.yaml").entries["A_TOKEN"].rotated == date(2026, 5, 1)
+
+
+def test_record_into_a_comment_only_ledger_keeps_its_comments(tmp_path: Path) -> None:
+    path = _write(tmp_path, "# Rotation ledger of the payments team.\n# Ask #payments before editing.\n")
+    record_rotation(path, "l.yaml", "API_TOKEN", date(2026, 5, 1), (90, 14))
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Rotation ledger of the payments team.\n# Ask #payments before editing.\n")
+    assert load_ledger(path, "l.yaml").entries["API_TOKEN"].rotated == date(2026, 5, 1)
+
+
+def test_record_on_a_big_ledger_changes_one_line_and_keeps_the_rest(tmp_path: Path) -> None:
+    rows = "".join(f"  KEY_{i}_TOKEN:  # team {i % 7}\n    rotated: 2026-01-01\n" for i in range(3000))
+    original = f"# big\nmax_age_days: 90\nkeys:\n{rows}# trailing comment\n"
+    path = _write(tmp_path, original)
+    record_rotation(path, "l.yaml", "KEY_1500_TOKEN", date(2026, 5, 1), (90, 14))
+    changed = [
+        (a, b)
+        for a, b in zip(original.splitlines(), path.read_text(encoding="utf-8").splitlines(), strict=True)
+        if a != b
+    ]
+    assert changed == [("    rotated: 2026-01-01", "    rotated: 2026-05-01")]
+    record_rotation(path, "l.yaml", "NEW_TOKEN", date(2026, 5, 2), (90, 14))
+    ledger = load_ledger(path, "l.yaml")
+    assert len(ledger.entries) == 3001 and ledger.entries["NEW_TOKEN"].rotated == date(2026, 5, 2)
+    assert path.read_text(encoding="utf-8").count("# team") == 3000

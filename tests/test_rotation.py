@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -11,13 +12,14 @@ from pathlib import Path
 import pytest
 
 from secret_hygiene.config import Config, RotationConfig
+from secret_hygiene.fingerprints import repo_id
 from secret_hygiene.gitrepo import open_repo
 from secret_hygiene.keyage import KeyAge, classify, thresholds
 from secret_hygiene.ledger import Ledger, LedgerEntry
 from secret_hygiene.rotation import Assessment, assess, env_files, ledger_location, secret_like
 from secret_hygiene.rotation_record import record
 from secret_hygiene.rules import Rule, builtin_rules_dir, load_pack
-from tests.conftest import commit, fake, git, github_token
+from tests.conftest import commit, fake, git, github_token, run_cli
 
 RULES: list[Rule] = [
     r for pack in ("github.yaml", "payments.yaml") for r in load_pack(builtin_rules_dir() / pack)
@@ -30,10 +32,15 @@ def _now(day: str = NOW) -> datetime:
 
 
 def _assess(repo: Path, now: str = NOW, config: Config | None = None, ci: bool = False) -> Assessment:
-    environ = {"CI": "true"} if ci else {}
+    environ = {"CI": "true"} if ci else _env()
     return assess(
         open_repo(repo), repo, config or Config(base_dir=repo), RULES, now=_now(now), environ=environ
     )
+
+
+def _env() -> dict[str, str]:
+    """The test's own HOME (see conftest.py), where the local fingerprint store is kept."""
+    return {"HOME": os.environ["HOME"]}
 
 
 def _by_name(result: Assessment) -> dict[str, KeyAge]:
@@ -45,7 +52,9 @@ def _stripe(seed: int) -> str:
 
 
 def _store(repo: Path) -> Path:
-    return repo / ".git" / "secret-hygiene" / "rotation.json"
+    """Where the local fingerprint store of `repo` lives: the user's state directory, never the repo."""
+    state = Path(os.environ["HOME"]) / ".local" / "state" / "secret-hygiene"
+    return state / repo_id(repo / ".git") / "rotation.json"
 
 
 @pytest.mark.parametrize(
@@ -265,29 +274,97 @@ def test_values_matching_a_leak_rule_count_whatever_their_name(git_repo: Path) -
     assert list(ages) == ["GH"] and ages["GH"].provider == "GitHub"
 
 
-def test_the_store_is_inside_git_private_and_holds_no_plain_hash(git_repo: Path, tmp_path: Path) -> None:
+def test_the_store_is_outside_the_repository_private_and_holds_no_plain_hash(
+    git_repo: Path, tmp_path: Path
+) -> None:
     commit(git_repo, {".gitignore": ".env\n"})
     token = github_token(18)
     (git_repo / ".env").write_text(f"GITHUB_TOKEN={token}\n", encoding="utf-8")
     _assess(git_repo)
     store = _store(git_repo)
-    assert store.is_file() and store.resolve().is_relative_to((git_repo / ".git").resolve())
-    assert stat.S_IMODE(store.stat().st_mode) == 0o600
+    key = store.parent / "key"
+    assert store.is_file() and not store.resolve().is_relative_to(git_repo.resolve())
+    assert not (git_repo / ".git" / "secret-hygiene").exists()
+    assert stat.S_IMODE(store.stat().st_mode) == 0o600 and stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(store.parent.stat().st_mode) == 0o700
     text = store.read_text(encoding="utf-8")
     plain = [
         token,
         *(hashlib.new(h, token.encode()).hexdigest() for h in ("md5", "sha1", "sha256", "sha512")),
     ]
-    assert not any(p in text for p in plain)
+    assert not any(p in text for p in plain) and key.read_bytes().hex() not in text
     assert not any(p in text for p in [token[:12], token[-12:]])
     other = tmp_path / "other"
     git(tmp_path, "clone", "-q", f"file://{git_repo}", str(other))
     (other / ".env").write_text(f"GITHUB_TOKEN={token}\n", encoding="utf-8")
     _assess(other)
     mine, theirs = json.loads(text), json.loads(_store(other).read_text(encoding="utf-8"))
-    assert mine["key"] != theirs["key"]  # a random key per clone: digests differ for the same value
-    assert mine["records"][".env"]["GITHUB_TOKEN"] != theirs["records"][".env"]["GITHUB_TOKEN"]
+    assert key.read_bytes() != (_store(other).parent / "key").read_bytes()  # a random key per clone
+    assert mine["records"][0]["seen"] != theirs["records"][0]["seen"]
     assert git(git_repo, "status", "--porcelain") == ""
+
+
+def test_the_digest_is_a_slow_scrypt_salted_with_the_per_repository_key(git_repo: Path) -> None:
+    commit(git_repo, {".gitignore": ".env\n"})
+    value = fake("", 30, seed=61)
+    (git_repo / ".env").write_text(f"IBKR_PASSWORD={value}\n", encoding="utf-8")
+    _assess(git_repo)
+    key = (_store(git_repo).parent / "key").read_bytes()
+    rec = json.loads(_store(git_repo).read_text(encoding="utf-8"))["records"][0]
+    message = f".env\0IBKR_PASSWORD\0{value}".encode()
+    expected = hashlib.scrypt(message, salt=key, n=2**13, r=8, p=1, dklen=16, maxmem=64 * 2**20)
+    assert rec["seen"] == [int.from_bytes(expected[:8], "big"), int.from_bytes(expected[8:], "big")]
+    assert (rec["file"], rec["name"]) == (".env", "IBKR_PASSWORD")
+
+
+def test_detect_secrets_flags_nothing_in_the_store(git_repo: Path) -> None:
+    from detect_secrets.core.scan import scan_file
+    from detect_secrets.settings import default_settings
+
+    commit(git_repo, {".gitignore": ".env\n"})
+    names = ["IBKR_PASSWORD", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "DB_PASSWORD", "API_KEY"]
+    lines = [f"{n}={fake('', 32, seed=70 + i)}" for i, n in enumerate(names)]
+    (git_repo / ".env").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _assess(git_repo)
+    with default_settings():
+        assert list(scan_file(str(_store(git_repo)))) == []
+        assert list(scan_file(str(git_repo / ".env")))  # the scanner does see secrets in this repo
+
+
+def test_the_old_in_repository_store_is_deleted_with_a_note(git_repo: Path) -> None:
+    commit(git_repo, {".gitignore": ".env\n"})
+    (git_repo / ".env").write_text(f"API_TOKEN={fake('', 30, seed=62)}\n", encoding="utf-8")
+    old = git_repo / ".git" / "secret-hygiene" / "rotation.json"
+    old.parent.mkdir()
+    old.write_text('{"version": 1, "key": "00", "records": {}}', encoding="utf-8")
+    result = _assess(git_repo)
+    assert not old.exists() and not old.parent.exists()
+    assert any("deleted the old fingerprint store" in n for n in result.notes)
+    assert _store(git_repo).is_file()
+
+
+@pytest.mark.parametrize("home", ["", "relative", "/nonexistent-secret-hygiene-home"])
+def test_no_usable_home_runs_without_local_state(git_repo: Path, home: str) -> None:
+    commit(git_repo, {".gitignore": ".env\n"})
+    (git_repo / ".env").write_text(f"API_TOKEN={fake('', 30, seed=63)}\n", encoding="utf-8")
+    result = assess(
+        open_repo(git_repo), git_repo, Config(base_dir=git_repo), RULES, now=_now(NOW), environ={"HOME": home}
+    )
+    assert any("without local fingerprints" in n for n in result.notes)
+    assert not Path("/nonexistent-secret-hygiene-home").exists() and not (git_repo / "relative").exists()
+
+
+def test_an_unwritable_state_directory_degrades_with_a_note(git_repo: Path, tmp_path: Path) -> None:
+    commit(git_repo, {".gitignore": ".env\n"})
+    (git_repo / ".env").write_text(f"API_TOKEN={fake('', 30, seed=64)}\n", encoding="utf-8")
+    state = tmp_path / "state"
+    state.write_text("a file where the state directory should be\n", encoding="utf-8")  # fails even as root
+    result = assess(
+        open_repo(git_repo), git_repo, Config(base_dir=git_repo), RULES, now=_now(NOW),
+        environ={"XDG_STATE_HOME": str(state)},
+    )  # fmt: skip
+    assert any("cannot write the state directory" in n for n in result.notes)
+    assert [a.name for a in result.keys] == ["API_TOKEN"]
 
 
 def test_an_unrecorded_rotation_is_detected_then_cleared_by_record(git_repo: Path) -> None:
@@ -312,7 +389,7 @@ def test_an_unrecorded_rotation_is_detected_then_cleared_by_record(git_repo: Pat
         RULES,
         "API_TOKEN",
         date(2026, 4, 30),
-        environ={},
+        environ=_env(),
     )
     assert _assess(git_repo).warnings == ()
 
@@ -335,9 +412,9 @@ def test_record_reports_a_value_unchanged_since_the_previous_record(git_repo: Pa
     commit(git_repo, {".gitignore": ".env\n"})
     (git_repo / ".env").write_text(f"API_TOKEN={fake('', 30, seed=23)}\n", encoding="utf-8")
     repo, config = open_repo(git_repo), Config(base_dir=git_repo)
-    first = record(repo, git_repo, config, RULES, "API_TOKEN", date(2026, 4, 1), environ={})
+    first = record(repo, git_repo, config, RULES, "API_TOKEN", date(2026, 4, 1), environ=_env())
     assert (first.created, first.files, first.unchanged) == (True, (".env",), ())
-    again = record(repo, git_repo, config, RULES, "API_TOKEN", date(2026, 4, 2), environ={})
+    again = record(repo, git_repo, config, RULES, "API_TOKEN", date(2026, 4, 2), environ=_env())
     assert again.unchanged == (".env",)
 
 
@@ -367,7 +444,7 @@ def test_an_unreadable_store_starts_afresh_with_a_note(git_repo: Path) -> None:
     _store(git_repo).write_text("{not json", encoding="utf-8")
     result = _assess(git_repo)
     assert result.warnings == () and any("started afresh" in n for n in result.notes)
-    assert json.loads(_store(git_repo).read_text(encoding="utf-8"))["records"][".env"]
+    assert json.loads(_store(git_repo).read_text(encoding="utf-8"))["records"][0]["file"] == ".env"
 
 
 def test_unreadable_env_files_are_skipped_not_fatal(git_repo: Path) -> None:
@@ -417,7 +494,7 @@ def test_a_store_of_another_version_starts_afresh(git_repo: Path) -> None:
     commit(git_repo, {".gitignore": ".env\n"})
     (git_repo / ".env").write_text(f"API_TOKEN={fake('', 30, seed=39)}\n", encoding="utf-8")
     _store(git_repo).parent.mkdir(parents=True)
-    _store(git_repo).write_text('{"version": 99, "key": "00", "records": {}}', encoding="utf-8")
+    _store(git_repo).write_text('{"version": 99, "records": []}', encoding="utf-8")
     assert any("started afresh" in n for n in _assess(git_repo).notes)
 
 
@@ -430,10 +507,10 @@ def test_record_of_a_template_placeholder_touches_only_the_ledger(git_repo: Path
         RULES,
         "API_TOKEN",
         date(2026, 4, 1),
-        environ={},
+        environ=_env(),
     )
     assert (done.files, done.unchanged) == ((".env.example",), ())
-    assert json.loads(_store(git_repo).read_text(encoding="utf-8"))["records"] == {}
+    assert json.loads(_store(git_repo).read_text(encoding="utf-8"))["records"] == []
 
 
 def test_a_ledger_outside_the_repository_is_named_by_its_path(tmp_path: Path) -> None:
@@ -448,3 +525,66 @@ def test_config_excludes_hold_for_key_discovery() -> None:
     config = parse_config({"exclude": ["fixtures/"]}, "test", Path("."))
     files = [("fixtures/demo/.env.example", True), ("app/.env.example", True)]
     assert [p for p, _, _ in env_files(files, config)] == ["app/.env.example"]
+
+
+def test_untracking_an_env_file_keeps_its_values_dated_by_the_commit_that_held_them(git_repo: Path) -> None:
+    names = ["BINANCE_API_KEY", "BINANCE_SECRET", "ALPACA_KEY", "ALPACA_SECRET", "POLYGON_API_KEY",
+             "TELEGRAM_TOKEN", "OPENAI_API_KEY"]  # fmt: skip
+    text = "".join(f"{n}={fake('', 32, seed=80 + i)}\n" for i, n in enumerate(names))
+    commit(git_repo, {".env": text}, when="2026-06-15T12:00:00+00:00")
+    tracked = _by_name(_assess(git_repo, now="2026-11-01"))
+    assert {a.state for a in tracked.values()} == {"overdue"}
+    git(git_repo, "rm", "-q", "--cached", ".env")  # what the env check advises
+    commit(git_repo, {".gitignore": ".env\n"}, when="2026-07-01T00:00:00+00:00")
+    ages = _by_name(_assess(git_repo, now="2026-11-01"))
+    assert sorted(ages) == sorted(names)
+    for age in ages.values():
+        assert (age.state, age.source, age.rotated) == ("overdue", "git", date(2026, 6, 15)), age
+    check = run_cli(["rotation", "check", "--now", "2026-11-01"], git_repo)
+    assert check.code == 1 and check.out.count("rotation-overdue") >= 7
+
+
+def test_a_value_is_as_old_as_the_oldest_commit_that_held_it(git_repo: Path) -> None:
+    old, new = fake("", 32, seed=91), fake("", 32, seed=92)
+    commit(git_repo, {".env": f"API_TOKEN={old}\n"}, when="2026-01-10T00:00:00+00:00")
+    commit(git_repo, {".env": f"# reformatted\nAPI_TOKEN='{old}'\n"}, when="2026-03-01T00:00:00+00:00")
+    git(git_repo, "rm", "-q", "--cached", ".env")
+    commit(git_repo, {".gitignore": ".env\n"}, when="2026-03-02T00:00:00+00:00")
+    assert _by_name(_assess(git_repo))["API_TOKEN"].rotated == date(2026, 1, 10)
+    (git_repo / ".env").write_text(f"API_TOKEN={new}\n", encoding="utf-8")  # rotated, never committed
+    assert _by_name(_assess(git_repo))["API_TOKEN"].state == "unknown"
+
+
+def test_now_before_a_recorded_rotation_is_age_zero_with_a_note(git_repo: Path) -> None:
+    commit(git_repo, {".gitignore": ".env\n", ".secret-rotation.yaml": LEDGER_FUTURE})
+    (git_repo / ".env").write_text(f"API_TOKEN={fake('', 30, seed=93)}\n", encoding="utf-8")
+    result = _assess(git_repo, now="2026-03-01")
+    age = _by_name(result)["API_TOKEN"]
+    assert (age.age_days, age.state) == (0, "ok")
+    assert any("after the day judged (2026-03-01)" in n for n in result.notes)
+    status = run_cli(["rotation", "status", "--now", "2026-03-01"], git_repo)
+    assert status.code == 0 and " -" not in status.out.split("API_TOKEN", 1)[1].split("\n")[0]
+
+
+LEDGER_FUTURE = "keys:\n  API_TOKEN:\n    rotated: 2026-04-01\n"
+
+
+def test_a_first_annotation_for_a_seen_value_claims_no_rotation(git_repo: Path) -> None:
+    commit(git_repo, {".gitignore": ".env\n"})
+    value = fake("", 30, seed=94)
+    (git_repo / ".env").write_text(f"API_TOKEN={value}\n", encoding="utf-8")
+    assert _assess(git_repo).warnings == ()  # seen once, date unknown
+    (git_repo / ".env").write_text(f"API_TOKEN={value}  # rotated: 2026-02-01\n", encoding="utf-8")
+    assert _assess(git_repo).warnings == ()  # a first date for the same value: no rotation claimed
+    (git_repo / ".env").write_text(f"API_TOKEN={value}  # rotated: 2026-04-01\n", encoding="utf-8")
+    assert [w.check for w in _assess(git_repo).warnings] == ["rotation-not-changed"]  # a later date: claimed
+
+
+def test_an_old_store_that_cannot_be_removed_is_a_note_not_a_crash(git_repo: Path) -> None:
+    commit(git_repo, {".gitignore": ".env\n"})
+    (git_repo / ".env").write_text(f"API_TOKEN={fake('', 30, seed=95)}\n", encoding="utf-8")
+    stuck = git_repo / ".git" / "secret-hygiene" / "rotation.json"
+    stuck.mkdir(parents=True)  # unlink fails on it, as it would in a read-only .git
+    result = _assess(git_repo)
+    assert any("could not remove the old fingerprint store" in n for n in result.notes)
+    assert [a.name for a in result.keys] == ["API_TOKEN"] and _store(git_repo).is_file()

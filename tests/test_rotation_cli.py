@@ -177,7 +177,10 @@ def test_record_creates_the_ledger_at_the_configured_path(git_repo: Path) -> Non
         {".secret-hygiene.yaml": "rotation:\n  ledger: security/rotation.yaml\n  max-age-days: 60\n"},
     )
     (git_repo / "security").mkdir()
-    run = run_cli(["rotation", "record", "VAULT_TOKEN", *NOW], git_repo, environ=_env())
+    typo = run_cli(["rotation", "record", "VAULT_TOKEN", *NOW], git_repo, environ=_env())
+    assert typo.code == 2 and "add it with --new" in typo.err and typo.err.count("\n") == 1
+    assert not (git_repo / "security" / "rotation.yaml").exists()
+    run = run_cli(["rotation", "record", "VAULT_TOKEN", "--new", *NOW], git_repo, environ=_env())
     assert run.code == 0, run.err
     assert "in security/rotation.yaml (created the ledger)" in run.out
     assert "the ledger alone tracks it" in run.out
@@ -212,7 +215,10 @@ def test_a_value_change_is_caught_by_the_local_fingerprint(sample: tuple[Path, d
     rec = run_cli(["rotation", "record", "SENTRY_AUTH_TOKEN", *NOW], repo, environ=_env())
     assert rec.code == 0 and rec.err == ""
     assert "rotation-unrecorded" not in run_cli(["rotation", "status", *NOW], repo, environ=_env()).out
-    again = run_cli(["rotation", "record", "SENTRY_AUTH_TOKEN", *NOW], repo, environ=_env())
+    same_day = run_cli(["rotation", "record", "SENTRY_AUTH_TOKEN", *NOW], repo, environ=_env())
+    assert same_day.code == 0 and same_day.err == ""  # recording the same date again claims nothing
+    later = ["--now", "2026-05-09"]
+    again = run_cli(["rotation", "record", "SENTRY_AUTH_TOKEN", *later], repo, environ=_env())
     assert "has the same value as at its previous record" in again.err
 
 
@@ -221,6 +227,7 @@ def test_ci_never_touches_the_store(sample: tuple[Path, dict[str, str]]) -> None
     run = run_cli(["rotation", "status", *NOW], repo, environ=_env(CI="true"))
     assert run.code == 0
     assert not (repo / ".git" / "secret-hygiene").exists()
+    assert not (Path(os.environ["HOME"]) / ".local" / "state").exists()
 
 
 def test_file_limits_the_keys(sample: tuple[Path, dict[str, str]]) -> None:

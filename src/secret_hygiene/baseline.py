@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from secret_hygiene import __version__
+from secret_hygiene import __version__, atomic
 from secret_hygiene.errors import BaselineError
 from secret_hygiene.model import Finding
 
@@ -52,7 +52,7 @@ class Known:
 def read(path: Path) -> dict[str, Any]:
     """Parse a baseline file of either format."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise BaselineError(
             f"{path}: baseline file not found (create one with 'secret-hygiene baseline create')"
@@ -189,10 +189,18 @@ def status_counts(entries: Iterable[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
-def write(path: Path, doc: dict[str, Any]) -> None:
-    """Write a baseline document (sorted, stable JSON that diffs well)."""
+def write(path: Path, doc: dict[str, Any], *, root: Path | None = None, given: bool = True) -> None:
+    """Write a baseline document (sorted, stable JSON that diffs well) atomically, in the old file's style.
+
+    `root` and `given`: a path not named on the command line must not be a symlink or lie outside
+    the repository (see atomic.py).
+    """
     try:
-        path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        original = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    except OSError:
+        original = None
+    try:
+        atomic.write(path, atomic.restyle(original, json.dumps(doc, indent=2) + "\n"), root=root, given=given)
     except OSError as exc:
         raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
 

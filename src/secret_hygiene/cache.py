@@ -14,14 +14,36 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import tempfile
 from pathlib import Path
+
+from secret_hygiene import atomic
+
+# cache_dir() when there is no usable location: a path no read or write touches (see `_disabled`).
+NO_CACHE = Path(os.devnull) / "secret-hygiene-no-cache"
+
+
+def location() -> Path | None:
+    """$XDG_CACHE_HOME/secret-hygiene, else ~/.cache/secret-hygiene; None with no usable home.
+
+    An empty, relative or missing HOME gives None: the tool then runs without a cache rather
+    than create `/.cache` or the missing home directory itself.
+    """
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg) / "secret-hygiene"
+    home = os.environ.get("HOME", "")
+    if not os.path.isabs(home) or not os.path.isdir(home):
+        return None
+    return Path(home) / ".cache" / "secret-hygiene"
 
 
 def cache_dir() -> Path:
-    """$XDG_CACHE_HOME/secret-hygiene, else ~/.cache/secret-hygiene."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "secret-hygiene"
+    """The cache directory (see `location`), or NO_CACHE, under which nothing is read or written."""
+    return location() or NO_CACHE
+
+
+def _disabled(path: Path) -> bool:
+    return path == NO_CACHE or NO_CACHE in path.parents
 
 
 _MAGIC = b"secret-hygiene-cache 1 sha256="
@@ -29,6 +51,8 @@ _MAGIC = b"secret-hygiene-cache 1 sha256="
 
 def read(path: Path) -> bytes | None:
     """The entry's bytes, or None when there is none or it cannot be trusted (see module doc)."""
+    if _disabled(path):
+        return None
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -59,13 +83,12 @@ def _verified(raw: bytes) -> bytes | None:
 
 
 def write(path: Path, data: bytes) -> None:
-    """Write an entry (with its checksum) atomically; failures are ignored."""
+    """Write an entry (with its checksum) atomically, in an owner-only directory; failures are ignored."""
+    if _disabled(path):
+        return
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(_MAGIC + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n")
-            fh.write(data)
-        os.replace(tmp, path)
+        header = _MAGIC + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n"
+        atomic.write(path, header + data, mode=0o600)
     except OSError:
         pass

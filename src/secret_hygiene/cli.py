@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import sys
 import traceback
@@ -13,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from secret_hygiene import __version__
+from secret_hygiene import __version__, atomic
 from secret_hygiene.context import Command, Context
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.model import Report
@@ -139,9 +140,10 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
     if args.quiet and not report.findings and args.output is None:
         return code
     if args.output is not None:
+        buffer = io.StringIO()
+        REPORTERS[fmt](report, buffer, color=False, verbose=args.verbose, workflow=workflow)
         try:
-            with open(ctx.cwd / args.output, "w", encoding="utf-8") as fh:
-                REPORTERS[fmt](report, fh, color=False, verbose=args.verbose, workflow=workflow)
+            atomic.write(ctx.cwd / args.output, buffer.getvalue().encode("utf-8", "surrogateescape"))
         except OSError as exc:
             raise SecretHygieneError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     else:

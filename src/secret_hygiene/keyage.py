@@ -51,15 +51,19 @@ class KeyAge:
 def classify(
     rotated: date | None, today: date, max_age_days: int, warn_days: int
 ) -> tuple[str, int | None, date | None]:
-    """(state, age in days, due date) for a key last rotated on `rotated`."""
+    """(state, age in days, due date) for a key last rotated on `rotated`.
+
+    A rotation after `today` (judging an earlier day with --now) counts as age 0, never negative.
+    """
     if rotated is None:
         return "unknown", None, None
     due = rotated + timedelta(days=max_age_days)
+    age = max(0, (today - rotated).days)
     if today > due:
-        return "overdue", (today - rotated).days, due
+        return "overdue", age, due
     if today >= due - timedelta(days=warn_days):
-        return "due-soon", (today - rotated).days, due
-    return "ok", (today - rotated).days, due
+        return "due-soon", age, due
+    return "ok", age, due
 
 
 def thresholds(

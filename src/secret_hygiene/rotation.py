@@ -4,8 +4,9 @@ Keys are the variables of env files and templates whose name is secret-like or w
 matches a leak rule, plus every key named in the ledger; they are known by name and file,
 never by value. A key's age comes from, in order: the ledger, a `# rotated: YYYY-MM-DD`
 annotation (on the line above or at the end of the line), and, for a value committed to git,
-the author date of the commit that introduced it. Values are read here and leave this module
-only as HMAC digests for the local fingerprint store inside the git directory.
+the author date of the oldest commit that held it (keydates.py), tracked or not today. Values
+are read here and leave this module only as scrypt digests for the local fingerprint store in
+the user's state directory (fingerprints.py) and as in-memory hashes to date them.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from typing import Any
 
 from dotenv.parser import parse_stream
 
-from secret_hygiene import gitrepo
+from secret_hygiene import fingerprints, gitrepo
 from secret_hygiene.config import Config
 from secret_hygiene.envfiles.ignore import kind
 from secret_hygiene.errors import GitError
-from secret_hygiene.fingerprints import STORE_NAME, Store, compare, load_store
+from secret_hygiene.fingerprints import Store, compare, load_store
 from secret_hygiene.keyage import KeyAge, classify, thresholds
+from secret_hygiene.keydates import GitDates, value_id
 from secret_hygiene.ledger import Ledger, load_ledger
 from secret_hygiene.model import Finding, Skipped
 from secret_hygiene.noise import is_placeholder
@@ -70,6 +72,7 @@ class EnvKey:
     family: str | None = None
     digest: str | None = field(default=None, repr=False)
     revoke: str | None = None  # the leak rule's fix text: how and where to revoke the key
+    value_id: str | None = field(default=None, repr=False)  # in-memory sha256 of the value, to date it
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,36 @@ def ledger_location(root: Path, config: Config) -> tuple[Path, str]:
         return path, path.relative_to(root.absolute()).as_posix()
     except ValueError:
         return path, str(path)
+
+
+def local_store(repo: Any, environ: Mapping[str, str]) -> tuple[Store | None, list[str]]:
+    """The user's fingerprint store for this repository (None in CI or with nowhere to keep it), and notes.
+
+    The store from before the state directory (inside .git, its key beside its digests) is deleted:
+    its digests cannot be carried over, and anyone with a copy of .git could test guesses on them.
+    """
+    if in_ci(environ):
+        return None, []
+    notes: list[str] = []
+    try:
+        old = gitrepo.git_path(repo, fingerprints.OLD_STORE)
+        if fingerprints.discard_old(old):
+            notes.append(f"deleted the old fingerprint store {old} (it kept its key beside its digests)")
+        common = gitrepo.git_path(repo, ".")
+    except (GitError, OSError) as exc:
+        notes.append(f"could not remove the old fingerprint store in the git directory: {_why(exc)}")
+        common = Path(repo.working_tree_dir) / ".git"
+    root = fingerprints.state_root(environ)
+    if root is None:
+        return None, [*notes, "no usable HOME or XDG_STATE_HOME: rotation runs without local fingerprints"]
+    try:
+        return load_store(root / fingerprints.repo_id(common)), notes
+    except OSError as exc:
+        return None, [*notes, f"cannot write the state directory {root}: {_why(exc)}; no local fingerprints"]
+
+
+def _why(exc: Exception) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
 
 
 class _Discovery:
@@ -197,6 +230,7 @@ class _Discovery:
             family=hit.detail("family") if hit else None,
             digest=digest,
             revoke=hit.detail("fix") if hit and hit.detail("revoke") else None,
+            value_id=None if placeholder else value_id(value),
         )  # fmt: skip
 
     def _match(self, path: str, body: str) -> Finding | None:
@@ -242,27 +276,6 @@ def _keep(keys: list[EnvKey], only_file: str | None) -> list[EnvKey]:
     return [k for k in kept if only_file is None or k.path == only_file]
 
 
-class _GitDates:
-    """Author dates of committed values, one blame per file."""
-
-    def __init__(self, repo: Any) -> None:
-        self.repo = repo
-        self.cache: dict[str, dict[int, datetime | None]] = {}
-
-    def date_of(self, key: EnvKey) -> date | None:
-        if not key.tracked or key.placeholder:
-            return None
-        if key.path not in self.cache:
-            try:
-                self.cache[key.path] = gitrepo.blame_dates(self.repo, key.path)
-            except GitError:
-                self.cache[key.path] = {}
-        found = [self.cache[key.path].get(n) for n in range(key.line, key.end_line + 1)]
-        if not found or any(d is None for d in found):
-            return None
-        return max(d for d in found if d is not None).astimezone(timezone.utc).date()
-
-
 def assess(
     repo: Any,
     root: Path,
@@ -280,26 +293,37 @@ def assess(
     """
     ledger_path, shown = ledger_location(root, config)
     ledger = load_ledger(ledger_path, shown)
-    store = None if in_ci(environ) else load_store(gitrepo.git_path(repo, STORE_NAME))
+    store, store_notes = local_store(repo, environ)
     files = env_files(gitrepo.worktree_files(repo, SKIP_DIRS), config)
     found = discover(root, files, config, rules, store, engine)
     keys = _keep(found.keys, only_file)
     today = now.astimezone(timezone.utc).date()
-    dates = _GitDates(repo)
+    dates = GitDates(repo, config.max_file_size)
     ages = [_age(k, ledger, config, today, dates) for k in keys]
     if only_file is None:
         named = {k.name for k in found.keys}
         ages += [_ledger_only(name, ledger, config, today) for name in ledger.entries if name not in named]
-    notes = list(found.notes)
+    notes = [*store_notes, *found.notes, *_future_notes(ages, today)]
     warnings: list[Finding] = []
     if store is not None:
-        warnings = compare(store, zip(ages, (k.digest for k in keys), strict=False))
+        try:
+            warnings = compare(store, zip(ages, (k.digest for k in keys), strict=False))
+        except OSError as exc:
+            notes.append(f"cannot save the local fingerprints in {store.path.parent}: {_why(exc)}")
         if store.reset:
-            notes.append(f"the local fingerprint store {STORE_NAME} was unreadable and was started afresh")
+            notes.append(f"the local fingerprint store {store.path} was unreadable and was started afresh")
     return Assessment(tuple(ages), tuple(warnings), tuple(notes), tuple(found.skipped), found.scanned)
 
 
-def _age(key: EnvKey, ledger: Ledger, config: Config, today: date, dates: _GitDates) -> KeyAge:
+def _future_notes(ages: Iterable[KeyAge], today: date) -> list[str]:
+    return [
+        f"{a.name}: rotated {a.rotated} ({a.source}), after the day judged ({today}); its age counts as 0"
+        for a in ages
+        if a.rotated is not None and a.rotated > today
+    ]
+
+
+def _age(key: EnvKey, ledger: Ledger, config: Config, today: date, dates: GitDates) -> KeyAge:
     entry = ledger.entries.get(key.name)
     provider = (entry.provider if entry else None) or key.provider
     rotated: date | None = key.annotated

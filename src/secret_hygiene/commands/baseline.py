@@ -19,8 +19,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from secret_hygiene import atomic, gitrepo
 from secret_hygiene import baseline as store
-from secret_hygiene import gitrepo
 from secret_hygiene.commands.audit import PARTS, Audit, Options, collect, open_project
 from secret_hygiene.commands.common import Project
 from secret_hygiene.context import Context
@@ -101,24 +101,26 @@ def _path(args: argparse.Namespace, ctx: Context, project: Project, given: Path 
 
 
 def _create(args: argparse.Namespace, ctx: Context, project: Project, path: Path) -> int:
+    atomic.check_target(path, project.root, given=args.output is not None)  # before the checks run
     if path.exists() and not args.force:
         raise BaselineError(f"{path} exists; use 'baseline update' to refresh it, or --force to replace it")
     checks = args.checks or DEFAULT_CHECKS
     found = _known(_run_checks(args, ctx, project, checks))
     doc = store.build(found, None, checks, today=_today(), grace_days=args.grace_days)
-    store.write(path, doc)
+    store.write(path, doc, root=project.root, given=args.output is not None)
     ctx.stdout.write(f"wrote {path}: {len(doc['entries'])} known finding(s) {_by_check(doc['entries'])}\n")
     return 0
 
 
 def _update(args: argparse.Namespace, ctx: Context, project: Project, path: Path) -> int:
+    atomic.check_target(path, project.root, given=args.output is not None)
     old = _ours(path)
     checks = args.checks or tuple(old.get("checks") or DEFAULT_CHECKS)
     found = _known(_run_checks(args, ctx, project, checks))
     doc = store.build(found, old, checks, today=_today(), grace_days=args.grace_days)
     before = {store.entry_key(e) for e in old["entries"]}
     after = {store.entry_key(e) for e in doc["entries"]}
-    store.write(path, doc)
+    store.write(path, doc, root=project.root, given=args.output is not None)
     ctx.stdout.write(
         f"updated {path}: {len(after)} known finding(s); {len(after & before)} kept with their review "
         f"status, {len(after - before)} new (unreviewed), {len(before - after)} stale dropped\n"
@@ -144,7 +146,7 @@ def _audit(args: argparse.Namespace, ctx: Context) -> int:
                 entries, current, lambda f: _source(project, repo, f), audit.engine, (ctx.stdin, ctx.stdout)
             )
         finally:
-            store.write(path, doc)
+            store.write(path, doc, root=project.root, given=args.target is not None)
         ctx.stdout.write(
             f"\nmarked {done.real} real, {done.false_positive} false positive; "
             f"{done.left} left unreviewed; saved {path}\n"

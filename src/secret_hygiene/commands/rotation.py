@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import io
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from secret_hygiene import gitrepo
+from secret_hygiene import atomic, gitrepo
 from secret_hygiene.commands.common import Project, load_project, project_rules
 from secret_hygiene.context import Context
 from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
 from secret_hygiene.fingerprints import NOT_CHANGED, UNRECORDED
 from secret_hygiene.keyage import STATES, KeyAge, by_urgency, key_findings
 from secret_hygiene.model import Finding, Report
-from secret_hygiene.rotation import Assessment, assess
+from secret_hygiene.rotation import Assessment, assess, in_ci
 from secret_hygiene.rotation_record import record
 
 CHECKING = True
@@ -38,6 +40,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--date", type=_day, metavar="D", help="record: the day the key was rotated (default: today)"
     )
     parser.add_argument("--file", type=Path, metavar="ENVFILE", help="only the keys of this env file")
+    parser.add_argument(
+        "--new", action="store_true", help="record: add a KEY found in no env file, template or the ledger"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("overdue", "never"),
+        default=None,
+        help="check: exit 1 on overdue keys (default), or never (report them as warnings)",
+    )
+    parser.add_argument(
+        "--at-commit",
+        action="store_true",
+        help="check, as a pre-commit hook: overdue keys warn at commit time and fail in CI and at pre-push",
+    )
 
 
 def _day(text: str) -> date:
@@ -73,6 +89,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Report | int:
     )  # fmt: skip
     if args.action == "check":
         findings = key_findings(result.keys, strict=args.strict, inventory=False)
+        if _fail_on(args, ctx) == "never":
+            findings = [replace(f, level="warning") if f.level == "error" else f for f in findings]
         return _report(result, findings)
     report = _report(result, key_findings(result.keys, strict=False, inventory=True))
     fmt = args.format or ("github" if ctx.environ.get("GITHUB_ACTIONS") == "true" else "text")
@@ -83,7 +101,24 @@ def run(args: argparse.Namespace, ctx: Context) -> Report | int:
     return 0
 
 
+def _fail_on(args: argparse.Namespace, ctx: Context) -> str:
+    """--fail-on, else for --at-commit: never at commit time, overdue in CI and in a pre-push run.
+
+    pre-commit exports PRE_COMMIT_REMOTE_NAME / PRE_COMMIT_TO_REF only when it runs hooks for a push.
+    """
+    if args.fail_on is not None:
+        return str(args.fail_on)
+    pushing = any(ctx.environ.get(v) for v in ("PRE_COMMIT_REMOTE_NAME", "PRE_COMMIT_TO_REF"))
+    if args.at_commit and not pushing and not in_ci(ctx.environ):
+        return "never"
+    return "overdue"
+
+
 def _validate(args: argparse.Namespace, now: datetime) -> None:
+    if args.action != "check" and (args.fail_on is not None or args.at_commit):
+        raise SecretHygieneError(f"rotation {args.action}: --fail-on and --at-commit are for 'check'")
+    if args.action != "record" and args.new:
+        raise SecretHygieneError(f"rotation {args.action}: --new is for 'record'")
     if args.action == "record" and not args.key:
         raise SecretHygieneError("rotation record: name the KEY to record (see --help)")
     if args.action != "record" and args.key:
@@ -116,12 +151,14 @@ def _record(
     when: date = args.date or now.astimezone(timezone.utc).date()
     done = record(
         repo, project.root, project.config, project_rules(project), args.key, when,
-        environ=ctx.environ, only_file=only,
+        environ=ctx.environ, only_file=only, new=args.new,
     )  # fmt: skip
     created = " (created the ledger)" if done.created else ""
     ctx.stdout.write(f"recorded {args.key} as rotated on {when} in {done.ledger}{created}\n")
     if not done.files:
         ctx.stdout.write(f"note: {args.key} is in no env file or template here; the ledger alone tracks it\n")
+    for note in done.notes:
+        ctx.stderr.write(f"secret-hygiene: note: {note}\n")
     for path in done.unchanged:
         ctx.stderr.write(
             f"secret-hygiene: warning: {args.key} in {path} has the same value as at its previous record; "
@@ -135,9 +172,10 @@ def _write_table(args: argparse.Namespace, ctx: Context, result: Assessment, tod
         color = not ctx.environ.get("NO_COLOR") and bool(getattr(ctx.stdout, "isatty", bool)())
         render_table(result, ctx.stdout, today, color=color)
         return
+    buffer = io.StringIO()
+    render_table(result, buffer, today, color=False)
     try:
-        with open(ctx.cwd / args.output, "w", encoding="utf-8") as fh:
-            render_table(result, fh, today, color=False)
+        atomic.write(ctx.cwd / args.output, buffer.getvalue().encode("utf-8", "surrogateescape"))
     except OSError as exc:
         raise SecretHygieneError(f"cannot write {args.output}: {exc.strerror or exc}") from None
 
