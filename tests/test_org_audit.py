@@ -203,8 +203,8 @@ def test_a_dask_local_cluster_gives_the_same_report_as_the_local_pool(tmp_path: 
     bare = tmp_path / "remote.git"
     git(tmp_path, "clone", "-q", "--bare", str(org / "leaky"), str(bare))
     sources = [str(org), f"file://{bare}"]
-    local = run_cli(["org-audit", *sources, "--db", "a.sqlite", "--now", NOW, "--format", "json", "--workers", "2"],
-                    cwd=tmp_path)  # fmt: skip
+    common = ["org-audit", *sources, "--now", NOW, "--format", "json"]
+    local = run_cli([*common, "--db", "a.sqlite", "--workers", "2"], cwd=tmp_path)
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as c:

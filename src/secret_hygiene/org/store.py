@@ -142,8 +142,8 @@ def stored_keys(db: sqlite3.Connection, url: str) -> list[KeyRow]:
     return [
         KeyRow(*r)
         for r in db.execute(
-            """SELECT k.name, k.path, k.state, k.rotated, k.age_days, k.due, k.max_age_days, k.owner, k.provider
-               FROM keys k JOIN repositories ON repositories.id = k.repository_id
+            """SELECT k.name, k.path, k.state, k.rotated, k.age_days, k.due, k.max_age_days, k.owner,
+                      k.provider FROM keys k JOIN repositories ON repositories.id = k.repository_id
                WHERE repositories.url = ? ORDER BY k.id""",
             (url,),
         )
