@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "baseline": "secret_hygiene.commands.baseline",
     "install-hooks": "secret_hygiene.commands.install_hooks",
     "rules": "secret_hygiene.commands.rules_cmd",
+    "org-audit": "secret_hygiene.commands.org_audit",
 }
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130

@@ -152,7 +152,9 @@ def _command(args: Sequence[str], config: Sequence[str]) -> list[str]:
 
 def _failure(args: Sequence[str], stderr: bytes) -> GitError:
     lines = stderr.decode("utf-8", "replace").strip().splitlines()
-    return GitError(f"git {args[0]} failed: {lines[-1] if lines else 'no message'}")
+    # git's own verdict is its `fatal:` line; what follows is often advice ("and the repository exists").
+    fatal = [line for line in lines if line.startswith("fatal:")]
+    return GitError(f"git {args[0]} failed: {(fatal or lines or ['no message'])[-1 if not fatal else 0]}")
 
 
 @contextmanager
@@ -385,3 +387,45 @@ def _shallow_commits(repo: Any) -> frozenset[str]:
     if not shallow.is_file():
         return frozenset()
     return frozenset(shallow.read_text(encoding="ascii", errors="replace").split())
+
+
+# Mirrors for org-audit: a remote repository is kept as a bare mirror in a cache directory and
+# checked out into a throw-away clone that shares its objects. Hooks never run (core.hooksPath),
+# and a mirror never recurses into submodules.
+_REMOTE_CONFIG = ("core.hooksPath=/dev/null", "core.fsmonitor=false", "credential.interactive=false")
+
+
+def clone_mirror(url: str, dest: Path) -> None:
+    """`git clone --mirror URL DEST`; failures become GitError."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    where = Repo(str(dest.parent), None)
+    env_args = ("clone", "--mirror", "--quiet", "--no-tags", "--", url, str(dest))
+    pipe(where, *env_args, config=_REMOTE_CONFIG)
+
+
+def fetch_mirror(git_dir: Path) -> None:
+    """Bring a bare mirror up to date with its remote (`git fetch --prune`)."""
+    pipe(Repo(str(git_dir), None), "fetch", "--quiet", "--prune", "origin", config=_REMOTE_CONFIG)
+
+
+def head_commit(repo: Any) -> str | None:
+    """The full SHA that HEAD names, or None for an empty repository."""
+    try:
+        return pipe(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode("ascii").strip() or None
+    except GitError:
+        return None
+
+
+def shared_checkout(git_dir: Path, dest: Path) -> None:
+    """A work tree of the mirror's HEAD at `dest` whose objects are borrowed from the mirror."""
+    where = Repo(str(dest.parent), None)
+    pipe(where, "clone", "--quiet", "--shared", "--", str(git_dir), str(dest), config=_REMOTE_CONFIG)
+
+
+def is_ancestor(repo: Any, older: str, newer: str) -> bool:
+    """True when commit `older` is an ancestor of (or equal to) `newer`."""
+    try:
+        pipe(repo, "merge-base", "--is-ancestor", older, newer)
+    except GitError:
+        return False
+    return True

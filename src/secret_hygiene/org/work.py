@@ -1,0 +1,178 @@
+"""One repository's share of an org-audit: mirror or open it, run audit's checks, return plain data.
+
+`audit_one` is the unit of work a local process pool or a Dask worker runs. It takes and returns
+plain, picklable values and writes nothing but the mirror cache and a throw-away checkout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from secret_hygiene import gitrepo
+from secret_hygiene.errors import SecretHygieneError
+from secret_hygiene.org.targets import Target, mirror_dir
+
+# Scans of other people's repositories must not leave rotation state behind: audit treats a CI
+# environment as stateless (src/secret_hygiene/rotation.py), which is what an org-audit is.
+_STATELESS = {"CI": "true"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """A finding as org-audit stores it: report fields plus the rule's provider family."""
+
+    check: str
+    rule_id: str
+    path: str
+    line: int | None
+    column: int | None
+    commit: str | None
+    message: str
+    secret: str | None
+    fingerprint: str
+    severity: str
+    level: str
+    family: str
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        """What stays the same when lines move: check, rule, path and fingerprint."""
+        return (self.check, self.rule_id, self.path, self.fingerprint)
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    """One key's rotation state in one repository (never its value)."""
+
+    name: str
+    path: str
+    state: str
+    rotated: str | None
+    age_days: int | None
+    due: str | None
+    max_age_days: int
+    owner: str | None
+    provider: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What auditing one repository gave: `status` is scanned, incremental, unchanged or failed."""
+
+    name: str
+    location: str
+    status: str
+    head: str | None = None
+    reason: str | None = None
+    rows: tuple[Row, ...] = ()
+    keys: tuple[KeyRow, ...] = ()
+    seconds: float = 0.0
+    notes: tuple[str, ...] = field(default=())
+
+
+def audit_one(target: Target, cache: str, now: str, previous_head: str | None) -> Outcome:
+    """Audit one repository; any failure becomes a `failed` Outcome with its reason."""
+    start = time.perf_counter()
+    try:
+        outcome = _audit(target, Path(cache), datetime.fromisoformat(now), previous_head)
+    except SecretHygieneError as exc:
+        outcome = Outcome(target.name, target.location, "failed", reason=str(exc))
+    except Exception as exc:  # one broken repository must not stop the others
+        outcome = Outcome(target.name, target.location, "failed", reason=f"{type(exc).__name__}: {exc}")
+    return _timed(outcome, time.perf_counter() - start)
+
+
+def _timed(o: Outcome, seconds: float) -> Outcome:
+    return Outcome(o.name, o.location, o.status, o.head, o.reason, o.rows, o.keys, seconds, o.notes)
+
+
+def _audit(target: Target, cache: Path, now: datetime, previous_head: str | None) -> Outcome:
+    if not target.remote:
+        return _audit_tree(target, Path(target.location), now, previous_head)
+    mirror = mirror_dir(cache, target)
+    if (mirror / "HEAD").is_file():
+        gitrepo.fetch_mirror(mirror)
+    else:
+        gitrepo.clone_mirror(target.location, mirror)
+    head = gitrepo.head_commit(gitrepo.Repo(str(mirror), None))
+    if head is not None and head == previous_head:
+        return Outcome(target.name, target.location, "unchanged", head)
+    work = Path(tempfile.mkdtemp(prefix="secret-hygiene-org-"))
+    try:
+        gitrepo.shared_checkout(mirror, work / target.name)
+        return _audit_tree(target, work / target.name, now, previous_head)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _audit_tree(target: Target, root: Path, now: datetime, previous_head: str | None) -> Outcome:
+    if not root.is_dir():
+        raise SecretHygieneError(f"{root}: no such directory")
+    repo = gitrepo.open_repo(root)
+    if repo.working_tree_dir is None:
+        raise SecretHygieneError(f"{root}: a bare repository; give its URL (file://...) to mirror it")
+    head = gitrepo.head_commit(repo)
+    if head is not None and head == previous_head:
+        return Outcome(target.name, target.location, "unchanged", head)
+    since = (
+        previous_head if previous_head and head and gitrepo.is_ancestor(repo, previous_head, head) else None
+    )
+    rows, keys, notes = run_checks(Path(repo.working_tree_dir), now, since)
+    status = "incremental" if since else "scanned"
+    return Outcome(target.name, target.location, status, head, rows=rows, keys=keys, notes=notes)
+
+
+def run_checks(
+    root: Path, now: datetime, since: str | None
+) -> tuple[tuple[Row, ...], tuple[KeyRow, ...], tuple[str, ...]]:
+    """audit's checks on one work tree, with the repository's own config and baseline."""
+    from secret_hygiene import baseline as baseline_mod
+    from secret_hygiene.commands import audit as audit_cmd
+    from secret_hygiene.commands.common import load_project
+    from secret_hygiene.context import Context
+    from secret_hygiene.rotation import assess
+
+    environ: Mapping[str, str] = {**os.environ, **_STATELESS}
+    quiet = io.StringIO()
+    args = argparse.Namespace(config=None, baseline=None)
+    ctx = Context(quiet, quiet, io.StringIO(), environ, root)
+    project = load_project(args, ctx, root)
+    options = audit_cmd.Options(audit_cmd.PARTS, since, now, False, False)
+    done = audit_cmd.collect(project, options, ctx)
+    findings = list(done.report.findings)
+    known_path = getattr(args, "config_baseline", None)
+    if known_path is not None and Path(known_path).is_file():
+        findings, _ = baseline_mod.subtract(findings, baseline_mod.load(Path(known_path)))
+    families = {r.id: r.family for r in done.engine.rules}
+    rows = tuple(_row(f, families) for f in findings)
+    repo = gitrepo.open_repo(root)
+    ages = assess(
+        repo, project.root, project.config, done.engine.rules, now=now, environ=environ, engine=done.engine
+    ).keys
+    keys = tuple(_key(a) for a in ages)
+    return rows, keys, done.report.notes
+
+
+def _row(f: Any, families: Mapping[str, str]) -> Row:
+    family = families.get(f.rule_id) or f.check.split("-", 1)[0]
+    return Row(
+        f.check, f.rule_id, f.path, f.line, f.column, f.commit, f.message, f.secret, f.fingerprint,
+        f.severity, f.level, family,
+    )  # fmt: skip
+
+
+def _key(a: Any) -> KeyRow:
+    return KeyRow(
+        a.name, a.path, a.state, a.rotated.isoformat() if a.rotated else None, a.age_days,
+        a.due.isoformat() if a.due else None, a.max_age_days, a.owner, a.provider,
+    )  # fmt: skip
