@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import subprocess
@@ -251,3 +252,42 @@ def test_the_html_report_is_self_contained_and_escapes_repository_text(tmp_path:
     assert "<script>alert(1)" not in page and "evil-&lt;h1&gt;x" in page
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "") and "https://" not in page
     assert keys["leaky"] not in page
+
+
+def test_a_remote_mirror_is_fetched_and_scanned_only_for_new_commits(tmp_path: Path) -> None:
+    origin = _repo(tmp_path, "origin", {"app.py": "print('v1')\n"})
+    args = (f"file://{origin}", "--db", "o.sqlite", "--cache", "mirrors")
+    assert _json(tmp_path, *args)[0] == 0
+    mirrors = list((tmp_path / "mirrors").glob("origin-*.git"))
+    assert len(mirrors) == 1 and (mirrors[0] / "HEAD").is_file()
+    planted = github_token(seed=11)
+    commit(origin, {"late/config.py": f'TOKEN = "{planted}"\n'}, when="2026-04-01T10:00:00")
+    code, doc, _ = _json(tmp_path, *args)
+    assert code == 1
+    assert [f["path"] for f in _findings(doc) if f["check"] == "leak"] == ["late/config.py"]
+    assert _json(tmp_path, *args)[0] == 1
+    db = sqlite3.connect(tmp_path / "o.sqlite")
+    runs = [s for (s,) in db.execute("SELECT status FROM run_repositories ORDER BY run_id")]
+    assert runs == ["scanned", "incremental", "unchanged"]
+    head = git(origin, "rev-parse", "HEAD").strip()
+    assert db.execute("SELECT head FROM repositories").fetchone() == (head,)
+    assert planted not in "\n".join(db.iterdump())
+
+
+def test_progress_is_one_terminal_line_and_silent_in_ci() -> None:
+    from secret_hygiene.org.fanout import Progress
+    from secret_hygiene.org.work import Outcome
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    shown, ci = Tty(), Tty()
+    for stream, environ in ((shown, {}), (ci, {"CI": "true"})):
+        progress = Progress(stream, 2, environ)
+        progress(Outcome("a", "/a", "scanned"))
+        progress(Outcome("b", "/b", "failed", reason="x"))
+        progress.close()
+    assert shown.getvalue().startswith("\r1/2 repositories, 0 finding(s)") and shown.getvalue().endswith("\n")
+    assert "\r2/2 repositories" in shown.getvalue()
+    assert ci.getvalue() == ""

@@ -65,7 +65,7 @@ def _on_dask(address: str, jobs: list[Job], done: Done) -> dict[int, Outcome]:
             "--dask needs the dask extra: pip install 'secret-hygiene[dask]' (or '.[dask]' in a clone)"
         ) from None
     try:
-        client = Client(address, timeout="10s")  # type: ignore[no-untyped-call]  # distributed ships no annotations for it
+        client = Client(address, timeout="60s")  # type: ignore[no-untyped-call]  # distributed ships no annotations for it
     except (OSError, TimeoutError) as exc:
         raise SecretHygieneError(f"--dask {address}: cannot reach the scheduler ({exc})") from None
     results: dict[int, Outcome] = {}
