@@ -71,9 +71,10 @@ def run_ours(cmd: list[str], root: Path, repo: str) -> list[Hit]:
         raise SystemExit(f"secret-hygiene failed on {repo}: {proc.stderr.strip()[-300:]}")
     out = []
     for f in json.loads(proc.stdout)["findings"]:
-        if f.get("check", "leak") != "leak":
+        if f.get("check", "leak") != "leak" or f.get("level") == "note":  # notes: shown with -v only
             continue
-        also = tuple(int(n) for n in (f.get("details") or {}).get("other_lines", ()))
+        other = str((f.get("details") or {}).get("other_lines", ""))
+        also = tuple(int(n) for n in other.split(",") if n)
         pre = line_prefix(root, f["path"], f["line"], f.get("column", 1))
         out.append(Hit("secret-hygiene", repo, f["path"], f["line"], f["rule_id"], pre, also))
     return out

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from secret_hygiene.model import Blob, Finding, Skipped
+from secret_hygiene.judge import PUBLIC_BY_DESIGN, Spot, drop_reason, public_test_key
+from secret_hygiene.model import Blob, Finding, Level, Skipped
 from secret_hygiene.noise import is_placeholder, shannon_entropy
 from secret_hygiene.prefilter import Prefilter, Windows
 from secret_hygiene.rules import SEVERITIES, Rule
@@ -36,6 +37,10 @@ class Engine:
         self._rank = {i: (r.generic, SEVERITIES.index(r.severity)) for i, r in enumerate(self.rules)}
 
     def scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
+        """Findings in one blob (each secret once, other lines listed), or a Skipped record."""
+        return once_per_blob(self._scan_blob(blob))
+
+    def _scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
         """Findings in one blob, or a Skipped record when it is binary."""
         data = blob.data
         if b"\0" in data[:BINARY_SNIFF]:
@@ -46,19 +51,19 @@ class Engine:
             # a space for each backslash keeps every offset, line and column as they were.
             data = data.replace(b'\\"', b' "')
         candidates = self.prefilter.candidates(data)
-        hits = [h for ri, windows in candidates.items() for h in self._matches(ri, data, windows)]
+        hits = [h for ri, windows in candidates.items() for h in self._matches(ri, data, windows, blob.path)]
         for hit in self._claim(hits):
             finding = self._finding(blob, data, hit)
             if finding is not None:
                 yield finding
 
-    def _matches(self, ri: int, data: bytes, windows: Windows) -> Iterator[_Hit]:
+    def _matches(self, ri: int, data: bytes, windows: Windows, path: str = "") -> Iterator[_Hit]:
         rule = self.rules[ri]
         spans = windows if windows is not None else [(0, len(data))]
         for m in (m for start, stop in spans for m in rule.pattern.finditer(data, start, stop)):
             group = _secret_group(m)
             secret = m.group(group).decode("utf-8", "replace") if m.group(group) else ""
-            accepted = self._accept(rule, secret)
+            accepted = self._accept(rule, secret) and not _dropped(rule, secret, m, data, path)
             if accepted or not rule.generic:
                 # A provider rule that rejects a value (a documented sample, a placeholder)
                 # still claims its span, so the generic rules do not report it instead.
@@ -101,6 +106,7 @@ class Engine:
         column = len(data[line_start : hit.start].decode("utf-8", "replace")) + 1
         rule = self.rules[hit.rule_index]
         return Finding(
+            level=_level(rule, hit.secret),
             check="leak",
             rule_id=rule.id,
             path=blob.path,
@@ -116,6 +122,49 @@ class Engine:
             secret_hashes=_spellings(data[line_start:line_end], hit.start - line_start, hit),
             prefix_hashes=_prefixes(hit.secret),
         )
+
+
+def _level(rule: Rule, secret: str) -> Level:
+    """A note for keys public by design, a warning for public test keys, else an error."""
+    if rule.id in PUBLIC_BY_DESIGN:
+        return "note"
+    return "warning" if public_test_key(secret) else "error"
+
+
+def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str) -> bool:
+    """Whether a context filter of judge.py drops this match (a public address, an example...)."""
+    at = m.start()
+    line_start = data.rfind(b"\n", 0, at) + 1
+    previous = data[data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
+    spot = Spot(
+        match=m.group(0).decode("utf-8", "replace"),
+        line=data[line_start : _line_end(data, at)].decode("utf-8", "replace"),
+        previous=previous.decode("utf-8", "replace"),
+        path=path,
+        generic=rule.generic,
+    )
+    return drop_reason(secret, spot) is not None
+
+
+def once_per_blob(items: Iterator[Finding | Skipped]) -> Iterator[Finding | Skipped]:
+    """Each secret once per file: the first line reports it, the others go in `other_lines`."""
+    first: dict[tuple[str, str], Finding] = {}
+    more: dict[tuple[str, str], list[int]] = {}
+    out: list[Finding | Skipped] = []
+    for item in items:
+        if isinstance(item, Finding):
+            key = (item.rule_id, item.fingerprint)
+            if key in first:
+                more[key].append(item.line or 0)
+                continue
+            first[key], more[key] = item, []
+        out.append(item)
+    for item in out:
+        extra = more.get((item.rule_id, item.fingerprint)) if isinstance(item, Finding) else None
+        if isinstance(item, Finding) and extra:
+            lines = ",".join(str(n) for n in extra)
+            item = replace(item, details=(*item.details, ("other_lines", lines)))
+        yield item
 
 
 def find_in_text(text: str, engine: Engine, path: str = "<text>") -> list[Finding]:
