@@ -14,7 +14,8 @@ from pathlib import Path
 from secret_hygiene import timebudget
 from secret_hygiene.errors import RuleError
 from secret_hygiene.formats import NotebookView, decode_wide, notebook_view
-from secret_hygiene.model import Blob, Finding, Skipped
+from secret_hygiene.judge import PUBLIC_BY_DESIGN, Spot, drop_reason, public_test_key
+from secret_hygiene.model import Blob, Finding, Level, Skipped
 from secret_hygiene.noise import is_placeholder, shannon_entropy
 from secret_hygiene.prefilter import Prefilter, Windows
 from secret_hygiene.rules import SEVERITIES, Rule, builtin_rules_dir
@@ -55,6 +56,10 @@ class Engine:
         self._over_budget: set[int] = set()  # custom rules stopped once: not run again
 
     def scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
+        """Findings in one blob (each secret once, other lines listed), or a Skipped record."""
+        return once_per_blob(self._scan_blob(blob))
+
+    def _scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
         """Findings in one blob, or a Skipped record when it is binary."""
         data = blob.data
         if b"\0" in data[:BINARY_SNIFF]:
@@ -77,7 +82,8 @@ class Engine:
             overflow: list[int] = []
             try:
                 with timebudget.limit(CUSTOM_RULE_BUDGET) if ri in self._custom else nullcontext():
-                    found = list(itertools.islice(self._matches(ri, data, windows, overflow), MATCH_CAP + 1))
+                    matches = self._matches(ri, data, windows, overflow, blob.path)
+                    found = list(itertools.islice(matches, MATCH_CAP + 1))
             except timebudget.OverBudget:
                 self._over_budget.add(ri)
                 reason = (
@@ -98,7 +104,7 @@ class Engine:
             yield Skipped(blob.path, reason, blob.commit)
 
     def _matches(
-        self, ri: int, data: bytes, windows: Windows, overflow: list[int] | None = None
+        self, ri: int, data: bytes, windows: Windows, overflow: list[int] | None = None, path: str = ""
     ) -> Iterator[_Hit]:
         """Hits of rule `ri`; with `overflow`, stops after RAW_MATCH_CAP matches and says so there."""
         rule = self.rules[ri]
@@ -112,7 +118,7 @@ class Engine:
             if ri in self._companions and not _companion_near(self._companions[ri], rule.within, data, m):
                 continue
             secret = m.group(group).decode("utf-8", "replace") if m.group(group) else ""
-            accepted = self._accept(rule, secret)
+            accepted = self._accept(rule, secret) and not _dropped(rule, secret, m, data, path)
             if accepted or not rule.generic:
                 # A provider rule that rejects a value (a documented sample, a placeholder)
                 # still claims its span, so the generic rules do not report it instead.
@@ -159,6 +165,7 @@ class Engine:
             line = blob.line_map[line - 1]
         rule = self.rules[hit.rule_index]
         return Finding(
+            level=_level(rule, hit.secret),
             check="leak",
             rule_id=rule.id,
             path=blob.path,
@@ -174,6 +181,49 @@ class Engine:
             secret_hashes=_spellings(data[line_start:line_end], hit.start - line_start, hit),
             prefix_hashes=_prefixes(hit.secret),
         )
+
+
+def _level(rule: Rule, secret: str) -> Level:
+    """A note for keys public by design, a warning for public test keys, else an error."""
+    if rule.id in PUBLIC_BY_DESIGN:
+        return "note"
+    return "warning" if public_test_key(secret) else "error"
+
+
+def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str) -> bool:
+    """Whether a context filter of judge.py drops this match (a public address, an example...)."""
+    at = m.start()
+    line_start = data.rfind(b"\n", 0, at) + 1
+    previous = data[data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
+    spot = Spot(
+        match=m.group(0).decode("utf-8", "replace"),
+        line=data[line_start : _line_end(data, at)].decode("utf-8", "replace"),
+        previous=previous.decode("utf-8", "replace"),
+        path=path,
+        generic=rule.generic,
+    )
+    return drop_reason(secret, spot) is not None
+
+
+def once_per_blob(items: Iterator[Finding | Skipped]) -> Iterator[Finding | Skipped]:
+    """Each secret once per file: the first line reports it, the others go in `other_lines`."""
+    first: dict[tuple[str, str], Finding] = {}
+    more: dict[tuple[str, str], list[int]] = {}
+    out: list[Finding | Skipped] = []
+    for item in items:
+        if isinstance(item, Finding):
+            key = (item.rule_id, item.fingerprint)
+            if key in first:
+                more[key].append(item.line or 0)
+                continue
+            first[key], more[key] = item, []
+        out.append(item)
+    for item in out:
+        extra = more.get((item.rule_id, item.fingerprint)) if isinstance(item, Finding) else None
+        if isinstance(item, Finding) and extra:
+            lines = ",".join(str(n) for n in extra)
+            item = replace(item, details=(*item.details, ("other_lines", lines)))
+        yield item
 
 
 def find_in_text(text: str, engine: Engine, path: str = "<text>") -> list[Finding]:

@@ -1,0 +1,163 @@
+"""Noise filters that judge a value in its context, on realistic multi-line files.
+
+Each case has a twin that differs by the one thing that makes the value a real key, so a
+filter that drops too much fails here as surely as one that drops too little.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from secret_hygiene.judge import Spot, drop_reason
+from secret_hygiene.model import Blob, Finding
+from secret_hygiene.rules import load_rules
+from secret_hygiene.scanner import Engine
+from tests.conftest import fake
+
+ENGINE = Engine(load_rules())
+HEX = "0123456789abcdef"
+
+
+def findings(text: str, path: str = "app/settings.py") -> list[Finding]:
+    return [f for f in ENGINE.scan_blob(Blob(path, text.encode())) if isinstance(f, Finding)]
+
+
+def key_hex(seed: int) -> str:
+    return fake("", 64, HEX[:10] + "abcdef", seed=seed)
+
+
+def test_evm_addresses_under_token_names_are_public_but_a_64_hex_key_is_not() -> None:
+    address = "0x" + fake("", 40, HEX, seed=1)
+    text = (
+        "from web3 import Web3\n\n"
+        f'BTCB_TOKEN_ADDRESS = "{address}"\n'
+        f'pool = {{"quoteTokenAddress": "{address}", "api_key": "{address}"}}\n'
+    )
+    assert findings(text) == []
+    twin = text + f'WALLET_TOKEN_ADDRESS = "0x{key_hex(2)}"\n'
+    assert [f.line for f in findings(twin)] == [5]
+
+
+def test_human_chosen_test_passwords_are_dropped_random_ones_kept() -> None:
+    text = (
+        "import pytest\n\n"
+        "def test_wallet(backend):\n"
+        '    backend.create_wallet(name="Alice", passphrase="strongpass123")\n'
+        '    admin = {"password": "Correct-Horse1", "email": "a@example.org"}\n'
+        '    VAULT_PASSWORD = "hunter42"\n'
+    )
+    assert findings(text, "tests/test_wallet.py") == []
+    random_pw = fake("", 18, seed=3)
+    twin = text + f'    DB_PASSWORD = "{random_pw}"\n'
+    assert [f.line for f in findings(twin, "tests/test_wallet.py")] == [7]
+
+
+def test_marker_words_on_the_line_or_above_drop_a_generic_value() -> None:
+    value = fake("", 32, seed=4)
+    text = f'# fake credentials for the docs\napi_secret = "{value}"\n'
+    assert findings(text) == []
+    assert len(findings(f'# production credentials\napi_secret = "{value}"\n')) == 1
+
+
+def test_credentials_in_example_urls_and_user_equal_password() -> None:
+    text = (
+        "engines:\n"
+        '  a: "postgresql+psycopg2://scott123:scott123@host:1245/dbname"\n'
+        '  b: "postgresql://user:Rk8vQ2mZp4Lx@www.example.com/app"\n'
+        '  c: "postgresql://plane:plane@plane-db/plane"\n'
+    )
+    assert findings(text, "config/db.yaml") == []
+    real = fake("", 20, seed=5)
+    twin = text + f'  d: "postgresql://svc:{real}@db.internal.corp.net:5432/app"\n'
+    assert [f.line for f in findings(twin, "config/db.yaml")] == [5]
+
+
+def test_same_secret_is_reported_once_per_file_with_its_other_lines() -> None:
+    token = fake("ghp_", 36, seed=6)
+    text = "".join(f"step{i}: curl -H 'Authorization: token {token}'\n" for i in range(5))
+    (f,) = findings(text, "ci/run.yaml")
+    assert f.line == 1 and f.detail("other_lines") == "2,3,4,5"
+
+
+def test_identifiers_are_not_values() -> None:
+    text = (
+        "class Connector:\n"
+        "    def __init__(self, dydx_v4_secret_phrase):\n"
+        "        self._secret_phrase = dydx_v4_secret_phrase\n"
+        "        l2_source_token_symbol = l2_source_token_symbol\n"
+        '        TOKEN_EXPIRED = "auth/token_expired"\n'
+        '        SECRET_NAME = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"\n'
+    )
+    assert findings(text, "connector.py") == []
+    value = fake("", 30, seed=7)
+    assert len(findings(text + f'        self._secret = "{value}"\n', "connector.py")) == 1
+
+
+def test_values_after_a_comma_are_not_assignments() -> None:
+    row = fake("cl", 23, "abcdefghijklmnopqrstuvwxyz0123456789", seed=8)
+    text = (
+        "INSERT INTO models (id, name, tokenizer) VALUES\n"
+        f"  ('x', 'tokens', '{row}', 'gpt-3.5-turbo-1106', 'openai');\n"
+    )
+    assert findings(text, "migrations/001.sql") == []
+    value = fake("", 32, seed=9)
+    assert len(findings(f'key = os.getenv("API_SECRET", "{value}")\n')) == 1
+
+
+def test_minified_bundle_lines_are_not_read_as_assignments() -> None:
+    chunk = "".join(f"var a{i}={{token:`t{i}`}},b{i}=c({i});" for i in range(80))
+    value = fake("", 24, seed=10)
+    line = chunk + f'secretKey:"{value}",' + chunk
+    assert findings(line + "\n", "static/_nuxt/DezsRK8O2.js") == []
+    assert len(findings(f'const secretKey = "{value}";\n', "src/client.js")) == 1
+
+
+def test_masked_values_are_dropped() -> None:
+    text = "resp = {'data': {'api_key': '2fFZuXXX_CXB5XXXDGMRXXXDiCKTer'}}\n"
+    assert findings(text, "connector/auth.py") == []
+
+
+def test_empty_template_value_never_takes_the_next_line() -> None:
+    text = "KUCOIN_KEY=\nKUCOIN_PASSWORD=\n\nKUCOIN_SECRET=\nKUCOIN_IS_PROXIED=true\n"
+    assert findings(text, "tests/.env.template") == []
+    passphrase = fake("", 16, seed=11)
+    assert len(findings(f"KUCOIN_PASSWORD={passphrase}\nKUCOIN_KEY=\n", ".env.template")) == 1
+
+
+def _jwt(payload: dict[str, object]) -> str:
+    def part(obj: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(payload)}.{fake('', 43, seed=12)}"
+
+
+def test_expired_jwt_in_docs_is_dropped_a_live_one_in_code_is_kept() -> None:
+    expired = _jwt({"iat": 1589119681, "exp": 1591711681, "identity": {"u": "Freqtrader"}})
+    doc = f'## Login\n\n```\n{{"access_token":"{expired}"}}\n```\n'
+    assert findings(doc, "docs/rest-api.md") == []
+    live = _jwt({"iss": "supabase", "role": "anon", "exp": 4102444800})
+    assert len(findings(f'KEY = os.getenv("KEY", "{live}")\n', "app/constants.py")) == 1
+
+
+def test_hardhat_default_key_is_a_warning_not_an_error() -> None:
+    hardhat = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+    (f,) = findings(f'_TEST_PRIVATE_KEY = "{hardhat}"\n', "tests/test_accounts.py")
+    assert f.level == "warning"
+    (g,) = findings(f'PRIVATE_KEY = "0x{key_hex(13)}"\n', "deploy/config.py")
+    assert g.level == "error"
+
+
+def test_translations_and_lock_files_are_not_secrets() -> None:
+    text = '{\n  "password": "Contraseña",\n  "new_password": "新しいパスワード"\n}\n'
+    assert findings(text, "public/intl/messages/es-ES.json") == []
+    lock = "auth/forgot-password/reset/new_password: c3e35b0671004c7bbd9fa9b9654744d7\n"
+    assert findings(lock, "apps/web/i18n.lock") == []
+
+
+def test_drop_reason_names_the_filter() -> None:
+    value = fake("", 32, seed=14)
+    spot = Spot(f'TOKEN_ADDRESS = "{value}"', f'TOKEN_ADDRESS = "{value}"', "", "a.py", generic=True)
+    assert drop_reason(value, spot) == "public-address"
+    other = Spot(f'api_secret = "{value}"', f'api_secret = "{value}"', "", "a.py", generic=True)
+    assert drop_reason(value, other) is None
