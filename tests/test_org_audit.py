@@ -291,3 +291,31 @@ def test_progress_is_one_terminal_line_and_silent_in_ci() -> None:
     assert shown.getvalue().startswith("\r1/2 repositories, 0 finding(s)") and shown.getvalue().endswith("\n")
     assert "\r2/2 repositories" in shown.getvalue()
     assert ci.getvalue() == ""
+
+
+def test_two_runs_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path) -> None:
+    import threading
+
+    from secret_hygiene.org import store
+
+    for n in range(10):
+        path = tmp_path / f"race-{n}.sqlite"
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def open_it(
+            path: Path = path, barrier: threading.Barrier = barrier, errors: list[BaseException] = errors
+        ) -> None:
+            barrier.wait()
+            try:
+                store.open_db(path).close()
+            except BaseException as exc:  # collected for the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone() == (store.SCHEMA_VERSION,)

@@ -106,14 +106,19 @@ def migrate(db: sqlite3.Connection) -> None:
             f"the results database has schema {version}, newer than this tool's {SCHEMA_VERSION}: upgrade"
         )
     for number in range(version, SCHEMA_VERSION):
-        # executescript commits whatever is open first, so the transaction is part of the script:
-        # the schema change and its version number land together or not at all.
-        script = _MIGRATIONS[number].replace("\n    ", "\n")
+        # A second run may have migrated while this one waited for the lock: the version is read
+        # again inside the transaction, and each step's statements run in it (executescript would
+        # commit first).
+        db.execute("BEGIN IMMEDIATE")
         try:
-            db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
-        except sqlite3.DatabaseError:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
+            if db.execute("PRAGMA user_version").fetchone()[0] <= number:
+                for statement in _MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
             raise
 
 
