@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import commit, run_cli
+from secret_hygiene import filescan
+from tests.conftest import commit, git, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -29,3 +30,28 @@ def test_strict_run_failing_on_warnings_only_says_fail_not_ok(git_repo: Path) ->
     assert "\nFAIL: 0 problem(s), 1 warning(s) (--strict: warnings fail the run)" in strict.out
     as_json = run_cli(["env", "--strict", "--format", "json"], git_repo)
     assert as_json.code == 1 and '"failing": 1' in as_json.out
+
+
+def test_staged_binary_file_is_skipped_not_also_counted_as_checked(git_repo: Path) -> None:
+    commit(git_repo, {"a.py": "x = 1\n"})
+    (git_repo / "a.py").write_text("x = 1\ny = 2\n")
+    (git_repo / "blob.bin").write_bytes(b"\x89PNG\x00\x01\x02\x00")
+    git(git_repo, "add", "a.py", "blob.bin")
+    result = run_cli(["scan", "--staged"], git_repo)
+    assert result.code == 0
+    assert "skipped 1 file(s): 1 binary" in result.out
+    assert "checked 1 staged file(s) (1 added line(s)) [checks: leak]" in result.out
+
+
+def test_plain_scan_says_how_many_lines_it_checked(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    commit(git_repo, {"a.py": "x = 1\ny = 2\n", "b.txt": "one\ntwo\nthree", "c.bin": b"\x00\x01"})
+    result = run_cli(["scan"], git_repo)
+    assert result.code == 0
+    assert "checked 2 file(s), 5 line(s) [checks: leak]" in result.out
+    # The same count from a process pool (filescan.py splits work this large into chunks).
+    monkeypatch.setattr(filescan, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(filescan, "CHUNK_BYTES", 1)
+    pooled = run_cli(["scan", "--jobs", "2"], git_repo)
+    assert "checked 2 file(s), 5 line(s) [checks: leak]" in pooled.out
+    audit = run_cli(["audit", "--no-history"], git_repo)
+    assert "checked 2 tracked file(s), 5 line(s)" in audit.out
