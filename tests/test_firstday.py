@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from secret_hygiene import filescan
-from tests.conftest import commit, git, run_cli
+from tests.conftest import commit, git, github_token, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -55,3 +56,18 @@ def test_plain_scan_says_how_many_lines_it_checked(git_repo: Path, monkeypatch: 
     assert "checked 2 file(s), 5 line(s) [checks: leak]" in pooled.out
     audit = run_cli(["audit", "--no-history"], git_repo)
     assert "checked 2 tracked file(s), 5 line(s)" in audit.out
+
+
+def test_history_scans_utf16_files_git_calls_binary(git_repo: Path) -> None:
+    token = github_token(seed=16)
+    text = f"# settings\r\nGITHUB_TOKEN={token}\r\n"
+    first = commit(git_repo, {"settings.ps1": b"\xff\xfe" + text.encode("utf-16-le"), "a.txt": "x\n"})
+    commit(git_repo, {"notes.txt": text.encode("utf-16-be"), "img.bin": b"\x00\x01\x02\x03"})
+    result = run_cli(["history", "--format", "json"], git_repo)
+    assert result.code == 1, result.out + result.err
+    report = json.loads(result.out)
+    where = {(f["path"], f["line"], f["commit"][:12]) for f in report["findings"]}
+    assert ("settings.ps1", 2, first[:12]) in where
+    assert any(path == "notes.txt" and line == 2 for path, line, _ in where)
+    assert token not in result.out
+    assert [s["path"] for s in report["skipped"]] == ["img.bin"]

@@ -249,6 +249,17 @@ def blob_sizes(repo: Any, shas: Sequence[str]) -> dict[str, int]:
     return sizes
 
 
+def blob_shas(repo: Any, names: Sequence[str]) -> list[str | None]:
+    """The blob sha of each `REV:PATH` name, in order; None where it names no blob (a deleted file)."""
+    data = "".join(f"{n}\n" for n in names).encode("utf-8", "surrogateescape")
+    out = pipe(repo, "cat-file", "--batch-check", data=data)
+    found: list[str | None] = []
+    for line in out.decode("utf-8", "replace").splitlines()[: len(names)]:
+        parts = line.split()
+        found.append(parts[0] if len(parts) == 3 and parts[1] == "blob" else None)
+    return found + [None] * (len(names) - len(found))
+
+
 def read_blobs(repo: Any, shas: Sequence[str]) -> dict[str, bytes]:
     """The bytes of each blob, in one `git cat-file --batch`."""
     out = pipe(repo, "cat-file", "--batch", data="".join(f"{s}\n" for s in shas).encode())
