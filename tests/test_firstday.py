@@ -71,3 +71,11 @@ def test_history_scans_utf16_files_git_calls_binary(git_repo: Path) -> None:
     assert any(path == "notes.txt" and line == 2 for path, line, _ in where)
     assert token not in result.out
     assert [s["path"] for s in report["skipped"]] == ["img.bin"]
+
+
+def test_baseline_create_accepts_dash_o_like_every_other_command(git_repo: Path) -> None:
+    commit(git_repo, {"app.py": f'TOKEN = "{github_token(seed=3)}"\n'})
+    result = run_cli(["baseline", "create", "-o", "known.json"], git_repo)
+    assert result.code == 0, result.err
+    assert (git_repo / "known.json").is_file()
+    assert run_cli(["scan", "--baseline", "known.json"], git_repo).code == 0
