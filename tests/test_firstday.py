@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,19 @@ def test_baseline_create_accepts_dash_o_like_every_other_command(git_repo: Path)
     assert result.code == 0, result.err
     assert (git_repo / "known.json").is_file()
     assert run_cli(["scan", "--baseline", "known.json"], git_repo).code == 0
+
+
+def test_the_readme_pins_the_release_the_changelog_and_pyproject_name() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    project = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    found = re.search(r'^version = "([0-9.]+)"$', project, re.MULTILINE)
+    assert found is not None
+    version = found.group(1)
+    pins = set(re.findall(r"rev: (v[0-9.]+)", readme)) | set(re.findall(r"@(v[0-9.]+)'", readme))
+    assert pins == {f"v{version}"}
+    released = re.search(r"^## \[([0-9.]+)\]", changelog, re.MULTILINE)
+    assert released is not None and released.group(1) == version
+    # The release's own section lists what it holds: nothing is left under [Unreleased] for it.
+    unreleased = changelog.split("## [Unreleased]", 1)[1].split("## [", 1)[0]
+    assert "- " not in unreleased
