@@ -90,7 +90,9 @@ def _environment(args: Sequence[str], neutral: Sequence[tuple[str, str]]) -> dic
     env = {**os.environ, **_QUIET_ENV}
     safe = [
         (k, v) for k, v in _SAFE_CONFIG
-        if not (k == "protocol.allow" and list(args[:1]) == ["fetch"])  # the Action's fetch needs it
+        # The Action's fetch and org-audit's clones (clone_mirror: any URL git clones, file://
+        # included) need transports; git's own defaults still refuse ext:: there.
+        if not (k == "protocol.allow" and list(args[:1]) in (["fetch"], ["clone"]))
         and not (k == "core.hooksPath" and list(args[:2]) == ["rev-parse", "--git-path"])
     ]  # fmt: skip
     given = env.get("GIT_CONFIG_COUNT", "")
