@@ -97,3 +97,21 @@ def test_the_readme_pins_the_release_the_changelog_and_pyproject_name() -> None:
     # The release's own section lists what it holds: nothing is left under [Unreleased] for it.
     unreleased = changelog.split("## [Unreleased]", 1)[1].split("## [", 1)[0]
     assert "- " not in unreleased
+
+
+def test_the_readme_counts_the_rules_and_families_we_ship() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = run_cli(["rules", "list", "--format", "json"], REPO)
+    rules = json.loads(listed.out)
+    said = re.search(r"with (\d+)\s+rules for (\d+) providers", readme)
+    assert said is not None
+    assert (int(said.group(1)), int(said.group(2))) == (len(rules), len({r["provider"] for r in rules}))
+    table = readme.split("| family | rules |", 1)[1].split("\n\n", 1)[0]
+    counts: dict[str, int] = {}
+    for rule in rules:
+        counts[rule["family"]] = counts.get(rule["family"], 0) + 1
+    for family, count in counts.items():
+        cell = re.search(rf"(?<![\w-]){re.escape(family)}(?![\w-])[^|]*?(?:\| (\d+)| (\d+))", table)
+        assert cell is not None, f"family {family} is missing from the README's table"
+        shown = cell.group(1) or cell.group(2)
+        assert int(shown) == count, (family, shown, count)
