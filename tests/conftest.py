@@ -60,6 +60,11 @@ def _isolated_git(
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    # `.ci/run` runs the suite with CI=true, and a test may run inside a push hook: neither may
+    # change what the commands do (rotation fails in CI and at pre-push; tests that want it set it).
+    for name in ("CI", "PRE_COMMIT_REMOTE_NAME", "PRE_COMMIT_TO_REF", "PRE_COMMIT_FROM_REF"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     # Subprocesses (git hooks, pre-commit, the console script) find this interpreter's
     # `secret-hygiene` first, whatever PATH the shell that started pytest had.
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")

@@ -136,8 +136,9 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
         )
     workflow = ctx.environ.get("GITHUB_ACTIONS") == "true"  # repository text escaped for the runner
     fmt = args.format or ("github" if workflow else "text")
-    failing = report.findings if getattr(args, "strict", False) else report.failing()
-    code = EXIT_FOUND if failing else EXIT_OK
+    if getattr(args, "strict", False):
+        report = replace(report, strict=True)
+    code = EXIT_FOUND if report.failing() else EXIT_OK
     if args.quiet and not report.findings and args.output is None:
         return code
     if args.output is not None:

@@ -26,18 +26,22 @@ def scan_files(
     scan_generated: bool = False,
     jobs: int | None = None,
     engine: Engine | None = None,
+    lines: list[int] | None = None,
 ) -> Iterator[Finding | Skipped]:
-    """Findings and skips for the files `rels` under `root`; `engine`, if given, is built from `rules`."""
+    """Findings and skips for the files `rels` under `root`; `engine`, if given, is built from `rules`.
+    `lines`, if given, gets the number of lines of each file read (for the report's summary)."""
+    counted = lines if lines is not None else []
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     chunks = _chunks(root, rels) if jobs > 1 else []
     if len(chunks) < 2:
-        yield from _scan(engine or Engine(rules), root, rels, max_size, scan_generated)
+        yield from _scan(engine or Engine(rules), root, rels, max_size, scan_generated, counted)
         return
     import multiprocessing  # only large trees pay for the pool machinery
 
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs, _init, (rules, root, max_size, scan_generated)) as pool:
-        for results in pool.imap(_scan_chunk, chunks):
+        for results, chunk_lines in pool.imap(_scan_chunk, chunks):
+            counted.append(chunk_lines)
             yield from results
 
 
@@ -66,14 +70,15 @@ def _init(rules: Sequence[Rule], root: Path, max_size: int, scan_generated: bool
     _worker = (Engine(rules), root, max_size, scan_generated)
 
 
-def _scan_chunk(rels: list[str]) -> list[Finding | Skipped]:
+def _scan_chunk(rels: list[str]) -> tuple[list[Finding | Skipped], int]:
     assert _worker is not None
     engine, root, max_size, scan_generated = _worker
-    return list(_scan(engine, root, rels, max_size, scan_generated))
+    lines: list[int] = []
+    return list(_scan(engine, root, rels, max_size, scan_generated, lines)), sum(lines)
 
 
 def _scan(
-    engine: Engine, root: Path, rels: Sequence[str], max_size: int, scan_generated: bool
+    engine: Engine, root: Path, rels: Sequence[str], max_size: int, scan_generated: bool, lines: list[int]
 ) -> Iterator[Finding | Skipped]:
     for blob in read_files(root, rels, max_size, scan_generated):
         if isinstance(blob, Skipped):
@@ -82,4 +87,8 @@ def _scan(
             if warning is not None:
                 yield warning
         else:
-            yield from engine.scan_blob(blob)
+            found = list(engine.scan_blob(blob))
+            if not any(isinstance(r, Skipped) for r in found):  # binary: skipped, not checked
+                data = blob.data
+                lines.append(data.count(b"\n") + (not data.endswith(b"\n") and bool(data)))
+            yield from found

@@ -90,7 +90,8 @@ def _environment(args: Sequence[str], neutral: Sequence[tuple[str, str]]) -> dic
     env = {**os.environ, **_QUIET_ENV}
     safe = [
         (k, v) for k, v in _SAFE_CONFIG
-        # the Action's fetch and org-audit's mirrors need a transport; nothing else does
+        # The Action's fetch and org-audit's clones (clone_mirror: any URL git clones, file://
+        # included) need transports; git's own defaults still refuse ext:: there.
         if not (k == "protocol.allow" and list(args[:1]) in (["fetch"], ["clone"]))
         and not (k == "core.hooksPath" and list(args[:2]) == ["rev-parse", "--git-path"])
     ]  # fmt: skip
@@ -248,6 +249,17 @@ def blob_sizes(repo: Any, shas: Sequence[str]) -> dict[str, int]:
         if len(parts) == 3 and parts[1] == "blob":
             sizes[parts[0]] = int(parts[2])
     return sizes
+
+
+def blob_shas(repo: Any, names: Sequence[str]) -> list[str | None]:
+    """The blob sha of each `REV:PATH` name, in order; None where it names no blob (a deleted file)."""
+    data = "".join(f"{n}\n" for n in names).encode("utf-8", "surrogateescape")
+    out = pipe(repo, "cat-file", "--batch-check", data=data)
+    found: list[str | None] = []
+    for line in out.decode("utf-8", "replace").splitlines()[: len(names)]:
+        parts = line.split()
+        found.append(parts[0] if len(parts) == 3 and parts[1] == "blob" else None)
+    return found + [None] * (len(names) - len(found))
 
 
 def read_blobs(repo: Any, shas: Sequence[str]) -> dict[str, bytes]:

@@ -78,7 +78,11 @@ class Report:
     # The command's own rule engine as a redactor, for the reporters' last guard
     # (reporters/safety.py); None makes the guard load the built-in rules itself.
     redact: Callable[[str], str] | None = field(default=None, compare=False, repr=False)
+    # --strict: warnings fail the run too, so every reporter's summary counts them as failing.
+    strict: bool = False
 
     def failing(self) -> tuple[Finding, ...]:
-        """Findings that make the run fail (level error)."""
+        """Findings that make the run fail (level error; every finding under --strict)."""
+        if self.strict:
+            return self.findings
         return tuple(f for f in self.findings if f.level == "error")

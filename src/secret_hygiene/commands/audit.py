@@ -117,12 +117,17 @@ def tracked(project: Project, rules: Sequence[Rule], engine: Engine) -> Report:
     """The leak scan of the tracked files (as `scan`)."""
     rels = select_files(project, [project.root], False)
     config = project.config
+    lines: list[int] = []
     results = list(
-        scan_files(project.root, rels, rules, config.max_file_size, config.scan_generated, engine=engine)
+        scan_files(
+            project.root, rels, rules, config.max_file_size, config.scan_generated, engine=engine, lines=lines
+        )
     )
     findings, skipped = split(results)
     findings += names.path_findings(rels, engine)
-    return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=len(rels) - len(skipped))
+    scanned = len(rels) - len(skipped)
+    checked = f"{scanned} tracked file(s), {sum(lines)} line(s)"
+    return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=scanned, checked=checked)
 
 
 def history(repo: Any, project: Project, engine: Engine, since: str | None, stderr: TextIO) -> Report:
@@ -198,7 +203,7 @@ def _ran(reports: Mapping[str, Report], options: Options, now: datetime) -> str:
 def _checked(reports: Mapping[str, Report]) -> str:
     said = []
     if "leak" in reports:
-        said.append(f"{reports['leak'].scanned} tracked file(s)")
+        said.append(reports["leak"].checked or f"{reports['leak'].scanned} tracked file(s)")
     for part in ("history", "env"):
         if part in reports:
             said.append(reports[part].checked or f"{reports[part].scanned} file(s) ({part})")

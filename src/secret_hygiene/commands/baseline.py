@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "audit: review entries (a terminal) or report stale ones")  # fmt: skip
     parser.add_argument("target", nargs="?", type=Path, metavar="REPO|FILE",
                         help="create, update: the repository (default: .); audit: the file")  # fmt: skip
-    parser.add_argument("--output", type=Path, metavar="FILE",
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help=f"create, update: the baseline file (default: the config's baseline, else "
                              f"{DEFAULT_FILE} at the repository root)")  # fmt: skip
     parser.add_argument("--checks", type=_checks, metavar="LIST",

@@ -14,6 +14,7 @@ from secret_hygiene import history as patches
 from secret_hygiene.commands.common import load_project, project_rules
 from secret_hygiene.context import Context
 from secret_hygiene.errors import GitError, NotAGitRepo, SecretHygieneError
+from secret_hygiene.formats import decode_wide
 from secret_hygiene.model import Blob, Finding, Report, Skipped
 from secret_hygiene.scanner import Engine
 from secret_hygiene.sources import verdict
@@ -106,6 +107,7 @@ def _walk(repo: Any, revs: list[str], engine: Engine, project: Any, stderr: Text
         gitrepo.stream(repo, *patches.log_args(revs, merges), config=patches.PATCH_CONFIG) as out,
     ):
         scan.feed(patches.parse(out, config.max_file_size, judge), bar)
+    scan.wide(repo, config.max_file_size)
     return scan
 
 
@@ -145,6 +147,32 @@ class Walk:
                 self.commits += 1
                 if bar is not None:
                     bar.update(1)
+
+    def wide(self, repo: Any, max_size: int) -> None:
+        """Rescan the files git's diff called binary that are UTF-16/32 text, whole, from their blob.
+
+        git gives no patch for them, so the whole file at that commit is scanned (its lines are what
+        the commit holds); the walk's order, newest first, is kept so an older commit still wins.
+        """
+        binary = [s for s in self.skipped if s.reason == "binary" and s.commit and "\n" not in s.path]
+        if not binary:
+            return
+        names = [f"{s.commit}:{s.path}" for s in binary]
+        shas = gitrepo.blob_shas(repo, names)
+        sizes = gitrepo.blob_sizes(repo, [sha for sha in shas if sha])
+        small = [sha for sha in shas if sha and sizes.get(sha, max_size + 1) <= max_size]
+        contents = gitrepo.read_blobs(repo, small) if small else {}
+        decoded: set[int] = set()
+        for skip, sha in zip(binary, shas, strict=True):
+            data = contents.get(sha) if sha else None
+            if data is None or decode_wide(data) is None:
+                continue
+            decoded.add(id(skip))
+            self.scanned += 1
+            self.lines += data.count(b"\n")
+            for result in self.engine.scan_blob(Blob(skip.path, data, skip.commit)):
+                self._keep(result)
+        self.skipped = [s for s in self.skipped if id(s) not in decoded]
 
     def _keep(self, result: Finding | Skipped) -> None:
         if isinstance(result, Skipped):

@@ -66,15 +66,20 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files, args.recurse_submodules)
     config = project.config
     engine = Engine(rules)  # also scans the file names (names.py); workers of a pool build their own
+    lines: list[int] = []
     results = list(
-        scan_files(project.root, rels, rules, config.max_file_size, config.scan_generated, args.jobs, engine)
+        scan_files(
+            project.root, rels, rules, config.max_file_size, config.scan_generated, args.jobs, engine, lines
+        )
     )
     findings, skipped = split(results)
     findings += path_findings(rels, engine)
     if second:  # issue 3: detect-secrets over the same files; lines we report are not repeated
         blobs = read_files(project.root, rels, config.max_file_size, config.scan_generated)
         findings += second_opinion((b for b in blobs if not isinstance(b, Skipped)), findings)
-    return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=len(rels) - len(skipped))
+    scanned = len(rels) - len(skipped)
+    checked = f"{scanned} file(s), {sum(lines)} line(s)"
+    return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=scanned, checked=checked)
 
 
 def scan_staged(project: Project, engine: Engine, paths: list[Path], second: bool = False) -> Report:
@@ -97,13 +102,16 @@ def scan_staged(project: Project, engine: Engine, paths: list[Path], second: boo
     names: list[str] = []  # paths the commit holds: their names are scanned too
     staged = staged_blobs(repo, pathspecs, config.max_file_size, judge)
     whole = unchanged_blobs(repo, named, config.max_file_size, judge)
-    for blob in (*staged, *whole):
+    for changed, blob in (*((True, b) for b in staged), *((False, b) for b in whole)):
         if isinstance(blob, Skipped):
             results.append(blob)
         else:
-            tally.add(blob)
             names.append(blob.path)
-            results.extend(engine.scan_blob(blob))
+            found = list(engine.scan_blob(blob))
+            results.extend(found)
+            # A blob the engine skips (binary, generated) is counted as skipped only, not as checked.
+            if not any(isinstance(r, Skipped) for r in found):
+                tally.add(blob, changed)
             blobs.extend([blob] if second else [])
     findings, skipped = split(results)
     findings += second_opinion(blobs, findings) if second else []
@@ -123,13 +131,15 @@ class _Tally:
     def files(self) -> int:
         return self.staged + self.whole
 
-    def add(self, blob: Blob) -> None:
-        if blob.only_lines is None:
+    def add(self, blob: Blob, changed: bool) -> None:
+        lines = blob.data.count(b"\n") + (not blob.data.endswith(b"\n") and bool(blob.data))
+        if not changed:
             self.whole += 1
-            self.lines += blob.data.count(b"\n") + (not blob.data.endswith(b"\n") and bool(blob.data))
+            self.lines += lines
         else:
+            # A staged change git's diff calls binary (UTF-16 text) has no added lines: all of it is new.
             self.staged += 1
-            self.added += len(blob.only_lines)
+            self.added += lines if blob.only_lines is None else len(blob.only_lines)
 
     def said(self) -> str:
         parts = [f"{self.staged} staged file(s) ({self.added} added line(s))"]

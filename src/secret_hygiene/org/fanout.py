@@ -62,7 +62,7 @@ def _on_dask(address: str, jobs: list[Job], done: Done) -> dict[int, Outcome]:
         from distributed import as_completed as dask_completed
     except ImportError:
         raise SecretHygieneError(
-            "--dask needs the dask extra: pip install 'secret-hygiene[dask]' (or '.[dask]' in a clone)"
+            "--dask needs the dask extra: python -m pip install '.[dask]' in a clone of secret-hygiene"
         ) from None
     try:
         client = Client(address, timeout="60s")  # type: ignore[no-untyped-call]  # distributed ships no annotations for it

@@ -106,20 +106,34 @@ def migrate(db: sqlite3.Connection) -> None:
             f"the results database has schema {version}, newer than this tool's {SCHEMA_VERSION}: upgrade"
         )
     for number in range(version, SCHEMA_VERSION):
-        # A second run may have migrated while this one waited for the lock: the version is read
-        # again inside the transaction, and each step's statements run in it (executescript would
-        # commit first).
+        # The version is read again under the write lock: two runs opening a new file at once both
+        # saw 0 above, and the second, once the first has migrated, must not apply it twice. The
+        # schema change and its version number land together or not at all.
         db.execute("BEGIN IMMEDIATE")
         try:
             if db.execute("PRAGMA user_version").fetchone()[0] <= number:
-                for statement in _MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                for statement in _statements(_MIGRATIONS[number]):
+                    db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number + 1}")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
+
+
+def _statements(script: str) -> list[str]:
+    """The SQL statements of a migration script, one by one (execute takes a single statement)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements
 
 
 def previous_heads(db: sqlite3.Connection) -> dict[str, str]:

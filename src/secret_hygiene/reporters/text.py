@@ -78,8 +78,12 @@ def _summary(report: Report, out: TextIO, verbose: bool) -> None:
         out.write(f"  {'CHECK':<{width}}  COUNT  WORST\n")
         out.write("".join(f"  {c:<{width}}  {n:>5}  {level}\n" for c, (n, level) in rows.items()))
     failing = report.failing()
-    warnings = len(report.findings) - len(failing)
-    status = f"{len(failing)} problem(s), {warnings} warning(s); checked {checked(report)}"
+    errors = sum(1 for f in report.findings if f.level == "error")
+    warnings = len(report.findings) - errors
+    status = f"{errors} problem(s), {warnings} warning(s)"
+    if report.strict and warnings:
+        status += " (--strict: warnings fail the run)"
+    status += f"; checked {checked(report)}"
     if report.suppressed:
         status += f"; {report.suppressed} known finding(s) suppressed by the baseline"
     if report.checks:
