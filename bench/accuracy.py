@@ -61,6 +61,41 @@ def ours(tree: Path, exe: str) -> set[Hit]:
     return {(f["path"], int(f["line"])) for f in json.loads(out)["findings"] if f.get("line")}
 
 
+def ours_by_rule(tree: Path, exe: str) -> dict[Hit, set[str]]:
+    """Our findings with the rule ids that made them, for the per-family table."""
+    out = _run([exe, "scan", "--no-git", str(tree), "--format", "json", "-q"], tree)
+    hits: dict[Hit, set[str]] = {}
+    for f in json.loads(out)["findings"]:
+        if f.get("line"):
+            hits.setdefault((f["path"], int(f["line"])), set()).add(str(f["rule_id"]))
+    return hits
+
+
+def rule_families(tree: Path, exe: str) -> dict[str, str]:
+    """Rule id -> family of the pack it comes from."""
+    return {r["id"]: r["family"] for r in json.loads(_run([exe, "rules", "list", "--format", "json"], tree))}
+
+
+def families(
+    s: Score, labels: dict[str, object], hits: dict[Hit, set[str]], family_of: dict[str, str]
+) -> str:
+    """Recall per planted family (the generator's family of each labelled secret) and
+    false-positive lines per rule family (the pack family of the rules that fired)."""
+    secrets = labels["secrets"]
+    assert isinstance(secrets, list)
+    planted = Counter(str(x.get("family", "?")) for x in secrets)
+    missed = Counter(str(secrets[i].get("family", "?")) for i in s.missed)
+    false = set(s.false)
+    fp = Counter(
+        fam for hit, ids in hits.items() if hit in false for fam in {family_of.get(i, "?") for i in ids}
+    )
+    out = [f"{'planted family':<16} {'secrets':>7} {'recall':>7}"]
+    out += [f"{fam:<16} {n:>7} {(n - missed[fam]) / n:>7.3f}" for fam, n in sorted(planted.items())]
+    out.append(f"{'rule family':<20} {'FP lines':>8}" + ("" if fp else "  (none)"))
+    out += [f"{fam:<20} {n:>8}" for fam, n in sorted(fp.items())]
+    return "\n".join(out)
+
+
 def detect_secrets(tree: Path, exe: str) -> set[Hit]:
     out = _run([exe, "scan", "--all-files", "-n"], tree)
     results = json.loads(out)["results"]
@@ -142,6 +177,11 @@ def main() -> None:
     parser.add_argument(
         "--show", type=int, default=0, help="list up to N false positives and misses per tool"
     )
+    parser.add_argument(
+        "--by-family",
+        action="store_true",
+        help="also print secret-hygiene's recall per planted family and false positives per rule family",
+    )
     args = parser.parse_args()
     tree = args.corpus.resolve() / "tree"
     labels = json.loads((args.corpus / "labels.json").read_text(encoding="utf-8"))
@@ -168,6 +208,9 @@ def main() -> None:
         hits = runner(tree, exe)
         scores.append(score(name, hits, labels["secrets"], time.perf_counter() - start))
     print(table(scores))
+    ours_exe = which(args.ours)
+    if args.by_family and scores and scores[0].tool == "secret-hygiene" and ours_exe:
+        print(families(scores[0], labels, ours_by_rule(tree, ours_exe), rule_families(tree, ours_exe)))
     if args.show:
         for s in scores:
             print(details(s, labels, args.show))

@@ -424,6 +424,66 @@ PROVIDERS: list[Provider] = [
             ("OAUTH_CLIENT_SECRET", rs(r, 40, URLSAFE)),
         )
     ),
+    # the trading long tail (rules/crypto-exchanges-2.yaml, brokers-2, market-data-2, onchain, notifications)
+    _p("bingx", "trading")(lambda r: _s(("BINGX_API_KEY", rs(r, 64)), ("BINGX_SECRET_KEY", rs(r, 64)))),
+    _p("bitmart", "trading")(
+        lambda r: _s(
+            ("BITMART_API_KEY", rs(r, 40, HEX)),
+            ("BITMART_SECRET", rs(r, 64, HEX)),
+            ("BITMART_MEMO", "bot1", False),
+        )
+    ),
+    _p("phemex", "trading")(lambda r: _s(("PHEMEX_API_KEY", uid(r)), ("PHEMEX_API_SECRET", b64(r, 64)))),
+    _p("poloniex", "trading")(
+        lambda r: _s(
+            ("POLONIEX_API_KEY", "-".join(rs(r, 8, UPPER_ALNUM) for _ in range(4))),
+            ("POLONIEX_SECRET", rs(r, 64, HEX)),
+        )
+    ),
+    _p("upbit", "trading")(lambda r: _s(("UPBIT_ACCESS_KEY", rs(r, 40)), ("UPBIT_SECRET_KEY", rs(r, 40)))),
+    _p("whitebit", "trading")(
+        lambda r: _s(("WHITEBIT_API_KEY", rs(r, 32, HEX)), ("WHITEBIT_SECRET_KEY", rs(r, 32, HEX)))
+    ),
+    _p("luno", "trading")(
+        lambda r: _s(("LUNO_API_KEY_ID", rs(r, 13, LOWER_ALNUM)), ("LUNO_API_KEY_SECRET", rs(r, 43, URLSAFE)))
+    ),
+    _p("coinex", "trading")(
+        lambda r: _s(("COINEX_ACCESS_ID", rs(r, 32, UHEX), False), ("COINEX_SECRET_KEY", rs(r, 64, UHEX)))
+    ),
+    _p("dhan", "trading")(
+        lambda r: _s(
+            ("DHAN_CLIENT_ID", "11000" + rs(r, 5, "0123456789"), False), ("DHAN_ACCESS_TOKEN", jwt(r))
+        )
+    ),
+    _p("fyers", "trading")(
+        lambda r: _s(
+            ("FYERS_APP_ID", rs(r, 10, UPPER_ALNUM) + "-100", False),
+            ("FYERS_SECRET_KEY", rs(r, 10, UPPER_ALNUM)),
+        )
+    ),
+    _p("upstox", "trading")(
+        lambda r: _s(("UPSTOX_API_KEY", uid(r), False), ("UPSTOX_API_SECRET", rs(r, 10, LOWER_ALNUM)))
+    ),
+    _p("quantconnect", "trading")(
+        lambda r: _s(("QC_USER_ID", rs(r, 6, "0123456789"), False), ("QC_API_TOKEN", rs(r, 64, HEX)))
+    ),
+    _p("fred", "market-data")(lambda r: _s(("FRED_API_KEY", rs(r, 32, LOWER_ALNUM)))),
+    _p("helius", "wallet")(lambda r: _s(("HELIUS_API_KEY", uid(r)))),
+    _p("quicknode", "wallet")(
+        lambda r: _s(
+            (
+                "RPC_URL",
+                f"https://{rs(r, 6, string.ascii_lowercase)}-{rs(r, 5, string.ascii_lowercase)}.quiknode.pro/{rs(r, 40, HEX)}/",
+            )
+        )
+    ),
+    _p("thegraph", "wallet")(lambda r: _s(("THE_GRAPH_API_KEY", rs(r, 32, HEX)))),
+    _p("covalent", "wallet")(lambda r: _s(("COVALENT_API_KEY", "cqt_" + rs(r, 26)))),
+    _p("bscscan", "wallet")(lambda r: _s(("BSCSCAN_API_KEY", rs(r, 34, UPPER_ALNUM)))),
+    _p("pushover", "communication")(
+        lambda r: _s(("PUSHOVER_USER_KEY", "u" + rs(r, 29), False), ("PUSHOVER_APP_TOKEN", "a" + rs(r, 29)))
+    ),
+    _p("ntfy", "communication")(lambda r: _s(("NTFY_TOKEN", "tk_" + rs(r, 29)))),
 ]
 
 # Multi-line secrets: (provider, family, kind) rendered as a PEM block or a JSON document.
