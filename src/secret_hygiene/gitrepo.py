@@ -94,7 +94,7 @@ def _environment(args: Sequence[str], neutral: Sequence[tuple[str, str]]) -> dic
     env = {**os.environ, **_QUIET_ENV, "GIT_NO_LAZY_FETCH": "1"}  # git >= 2.45 says it in one word
     safe = [
         (k, v) for k, v in _SAFE_CONFIG
-        if not (k.startswith("protocol.") and list(args[:1]) == ["fetch"])  # the Action's fetch needs it
+        if not (k.startswith("protocol.") and list(args[:1]) in (["fetch"], ["clone"]))  # Action, org-audit
         and not (k == "core.hooksPath" and list(args[:2]) == ["rev-parse", "--git-path"])
     ]  # fmt: skip
     given = env.get("GIT_CONFIG_COUNT", "")
