@@ -105,3 +105,9 @@ def test_a_key_planted_among_arbitrary_lines_is_found_and_redacted(
     assert found, data
     printed = " ".join(f"{f.path} {f.message} {f.secret} {dict(f.details)}" for f in found)
     assert key not in printed
+
+
+@pytest.mark.parametrize(("text", "line"), [("=\r\nA=1", 2), ("0 0\r\n0\nA=1", 3), ("=\r\n=\r\nB=2\nA=1", 4)])
+def test_a_line_after_an_unparsable_crlf_line_keeps_its_number(text: str, line: int) -> None:
+    entries, _ = parse(text)
+    assert [(e.key, e.line) for e in entries if e.key == "A"] == [("A", line)]
