@@ -192,13 +192,18 @@ def build_encodings(case: Case, template: Path) -> None:
 
 
 def build_huge(case: Case, template: Path) -> None:
-    """A file over the 5 MB size cap, a 4 MB line of one prefix repeated, a long line with a key."""
+    """A file over the size cap, a long line of one key prefix repeated, a long line with a key.
+
+    The cap is lowered to 1 MB in the repository's config so the case stays quick to build and
+    scan; tests/test_linear_time.py measures the default cap and the 4.8 MB line of the issue.
+    """
     repo = _init(case.root, template)
     over = case.plant(aws_key(400))
-    _write(repo / "over-cap.txt", f"K = '{over}'\n" + "x" * (6 * 1024 * 1024))
-    _write(repo / "one-line.txt", ("AK" + "IA") * (1024 * 1024))
+    _write(repo / ".secret-hygiene.yaml", "max-file-size: 1MB\n")
+    _write(repo / "over-cap.txt", f"K = '{over}'\n" + "x" * (1536 * 1024))
+    _write(repo / "one-line.txt", ("AK" + "IA") * (200 * 1024))
     middle = case.plant(github_token(seed=401))
-    _write(repo / "long-line.js", "a" * 2_000_000 + f" '{middle}' " + "b" * 1_000_000 + "\n")
+    _write(repo / "long-line.js", "a" * 400_000 + f" '{middle}' " + "b" * 300_000 + "\n")
     _add_all(repo, "huge")
 
 
@@ -288,6 +293,7 @@ def build_custom_rules(case: Case, template: Path) -> None:
     repo = _init(case.root, template)
     pack = (
         "rules:\n  - id: hostile-redos\n    description: catastrophic backtracking\n"
+        "    severity: low\n    keywords: ['aa']\n"
         "    regex: '(?P<secret>(a|aa)+b)'\n    examples: ['aaab']\n"
     )
     config = (

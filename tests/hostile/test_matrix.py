@@ -134,12 +134,16 @@ FULL = os.environ.get("SECRET_HYGIENE_HOSTILE_FULL") == "1"
 # Commands that read no git history or repository shape are not repeated for the clones.
 SHAPE_ONLY = {"scan-no-git", "scan-all-files", "rules-test", "baseline-audit"}
 CLONES = ("shallow", "bare", "partial", "worktree")
+# Size is about reading: the commands that read files and patches.
+HUGE_COMMANDS = {"scan", "scan-no-git", "history", "audit", "pre-commit"}
 
 
 def _selected(case: str, command: Command, fmt: str) -> bool:
     if FULL:
         return True
     if case in CLONES and command.name in SHAPE_ONLY:
+        return False
+    if case == "huge" and command.name not in HUGE_COMMANDS:
         return False
     if command.name == "rules-test" and case not in ("bad-state", "custom-rules", "yaml-bombs", "bad-config"):
         return False
