@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -63,6 +64,9 @@ def write(
     check_target(path, root, given=given)
     if given and path.is_symlink():
         path = path.resolve()  # a link the user named is written through, not replaced
+    if given and _is_special(path):
+        _stream(path, data)  # `-o /dev/null` or a FIFO: replacing it would put a file there
+        return
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     keep = _mode_of(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
@@ -81,6 +85,21 @@ def write(
             os.unlink(tmp)
         raise
     _sync_dir(path.parent)
+
+
+def _is_special(path: Path) -> bool:
+    """A device, FIFO or socket: something to write into, never to replace with a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _stream(path: Path, data: bytes | Iterable[bytes]) -> None:
+    with open(path, "wb", buffering=0) as fh:
+        for chunk in [data] if isinstance(data, bytes) else data:
+            fh.write(chunk)
 
 
 def _mode_of(path: Path) -> int | None:

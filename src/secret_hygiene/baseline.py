@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -38,7 +39,7 @@ class Known:
 
     def covers(self, f: Finding, today: date | None = None) -> bool:
         """True when the baseline lists this finding (a rotation finding: until its accepted day)."""
-        key = (f.rule_id, f.path, f.fingerprint)
+        key = identity(f)
         if key in self.fingerprints:
             until = self.accepted_until.get(key)
             return until is None or today is None or today <= until
@@ -138,7 +139,7 @@ def build(
     entries = []
     seen = set()
     for f in sorted(findings, key=lambda f: (f.path, f.commit is not None, f.line or 0, f.rule_id)):
-        key = (f.rule_id, f.path, f.fingerprint)
+        key = identity(f)
         if key in seen:
             continue
         seen.add(key)
@@ -146,7 +147,7 @@ def build(
             {
                 "check": f.check,
                 "rule_id": f.rule_id,
-                "path": f.path,
+                "path": key[1],
                 "line": f.line,
                 "commit": f.commit,
                 "fingerprint": f.fingerprint,
@@ -169,6 +170,22 @@ def _until(old: dict[str, Any], today: date | None, grace_days: int | None) -> s
     return (start + timedelta(days=GRACE_DAYS if grace_days is None else grace_days)).isoformat()
 
 
+def identity(f: Finding) -> tuple[str, str, str]:
+    """A finding's baseline identity: (rule id, path, fingerprint), the path as a report prints it.
+
+    A baseline is a file the tool writes: a path holding a key (a file or ref named after it)
+    is stored with that key redacted, as reporters/safety.py prints it, never whole.
+    """
+    return (f.rule_id, _path_redactor()(f.path), f.fingerprint)
+
+
+@functools.lru_cache(maxsize=1)
+def _path_redactor() -> Callable[[str], str]:
+    from secret_hygiene.reporters.safety import Redactor  # the built-in rules, loaded on first use
+
+    return Redactor()
+
+
 def entry_key(entry: dict[str, Any]) -> tuple[str, str, str]:
     """The identity of a baseline entry: (rule id, path, fingerprint)."""
     return (str(entry.get("rule_id")), str(entry.get("path")), str(entry.get("fingerprint")))
@@ -176,7 +193,7 @@ def entry_key(entry: dict[str, Any]) -> tuple[str, str, str]:
 
 def stale(entries: Iterable[dict[str, Any]], findings: Iterable[Finding]) -> list[dict[str, Any]]:
     """Entries no finding matches any more (the key was removed, or the file moved)."""
-    found = {(f.rule_id, f.path, f.fingerprint) for f in findings}
+    found = {identity(f) for f in findings}
     return [e for e in entries if entry_key(e) not in found]
 
 
@@ -218,7 +235,7 @@ def expired(findings: Iterable[Finding], known: Known) -> list[tuple[Finding, da
     """Findings the baseline accepted only until a day now past, with that day."""
     out = []
     for f in findings:
-        until = known.accepted_until.get((f.rule_id, f.path, f.fingerprint))
-        if until is not None and (f.rule_id, f.path, f.fingerprint) in known.fingerprints:
+        until = known.accepted_until.get(identity(f))
+        if until is not None and identity(f) in known.fingerprints:
             out.append((f, until))
     return out

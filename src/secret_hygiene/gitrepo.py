@@ -65,6 +65,10 @@ _SAFE_CONFIG = (
     ("core.hooksPath", os.devnull),
     ("core.pager", "cat"),
     ("protocol.allow", "never"),
+    # A repository's own config can allow a protocol by name (`git clone -c` stores one), and a
+    # partial clone then fetches missing blobs from its promisor remote, over a transport that
+    # can run core.sshCommand: every named protocol is refused too.
+    *((f"protocol.{name}.allow", "never") for name in ("file", "git", "ssh", "http", "https", "ext")),
 )
 _DRIVER_KEYS = {"filter": ("clean", "smudge", "process"), "merge": ("driver",)}
 
@@ -87,12 +91,12 @@ def _neutral_drivers(repo: Repo) -> tuple[tuple[str, str], ...]:
 
 def _environment(args: Sequence[str], neutral: Sequence[tuple[str, str]]) -> dict[str, str]:
     """The environment for one git call: quiet, no system config, no repository-named programs."""
-    env = {**os.environ, **_QUIET_ENV}
+    env = {**os.environ, **_QUIET_ENV, "GIT_NO_LAZY_FETCH": "1"}  # git >= 2.45 says it in one word
     safe = [
         (k, v) for k, v in _SAFE_CONFIG
         # The Action's fetch and org-audit's clones (clone_mirror: any URL git clones, file://
         # included) need transports; git's own defaults still refuse ext:: there.
-        if not (k == "protocol.allow" and list(args[:1]) in (["fetch"], ["clone"]))
+        if not (k.startswith("protocol.") and list(args[:1]) in (["fetch"], ["clone"]))
         and not (k == "core.hooksPath" and list(args[:2]) == ["rev-parse", "--git-path"])
     ]  # fmt: skip
     given = env.get("GIT_CONFIG_COUNT", "")
@@ -156,7 +160,12 @@ def _failure(args: Sequence[str], stderr: bytes) -> GitError:
     lines = stderr.decode("utf-8", "replace").strip().splitlines()
     # git's own verdict is its `fatal:` line; what follows is often advice ("and the repository exists").
     fatal = [line for line in lines if line.startswith("fatal:")]
-    return GitError(f"git {args[0]} failed: {(fatal or lines or ['no message'])[-1 if not fatal else 0]}")
+    message = f"git {args[0]} failed: {(fatal or lines or ['no message'])[-1 if not fatal else 0]}"
+    if "promisor remote" in message:  # a partial clone: no blob is fetched behind the user's back
+        message += (
+            " (a partial clone: fetch its blobs first, e.g. git fetch --refetch, or clone without --filter)"
+        )
+    return GitError(message)
 
 
 @contextmanager

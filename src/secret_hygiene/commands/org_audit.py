@@ -125,7 +125,8 @@ def _write(path: Path, text: str) -> None:
 def _emit(args: argparse.Namespace, ctx: Context, report: Report, outcomes: Sequence[object]) -> int:
     from secret_hygiene.org.results import audited, exit_code
 
-    fmt = args.format or ("github" if ctx.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    workflow = ctx.environ.get("GITHUB_ACTIONS") == "true"
+    fmt = args.format or ("github" if workflow else "text")
     code = exit_code(report, audited(outcomes), strict=args.strict)
     if code == 2:
         ctx.stderr.write("secret-hygiene: error: org-audit: no repository could be audited (see the notes)\n")
@@ -134,25 +135,28 @@ def _emit(args: argparse.Namespace, ctx: Context, report: Report, outcomes: Sequ
     if args.output is not None:
         try:
             with open(ctx.cwd / args.output, "w", encoding="utf-8") as fh:
-                _render(fmt, report, fh, args.verbose)
+                _render(fmt, report, fh, args.verbose, workflow)
         except OSError as exc:
             raise SecretHygieneError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     else:
-        _render(fmt, report, ctx.stdout, args.verbose)
+        _render(fmt, report, ctx.stdout, args.verbose, workflow)
     return code
 
 
-def _render(fmt: str, report: Report, out: TextIO, verbose: bool) -> None:
+def _render(fmt: str, report: Report, out: TextIO, verbose: bool, workflow: bool = False) -> None:
     if fmt == "json":
-        _render_json(report, out)
+        _render_json(report, out, workflow)
         return
     from secret_hygiene.reporters import REPORTERS
 
     REPORTERS[fmt](report, out, color=False, verbose=verbose)
 
 
-def _render_json(report: Report, out: TextIO) -> None:
+def _render_json(report: Report, out: TextIO, workflow: bool) -> None:
     from secret_hygiene.reporters.json import finding_dict
+    from secret_hygiene.reporters.safety import guard, json_text
+
+    report = guard(report)  # the same last redaction as reporters/json.py: paths can hold keys
 
     def item(f: Finding) -> dict[str, object]:
         doc = finding_dict(f)
@@ -171,5 +175,4 @@ def _render_json(report: Report, out: TextIO) -> None:
             "notes": list(report.notes),
         },
     }
-    json.dump(doc, out, indent=2)
-    out.write("\n")
+    out.write(json_text(json.dumps(doc, indent=2), workflow=workflow) + "\n")

@@ -49,10 +49,15 @@ def parse(text: str) -> tuple[list[Entry], list[int]]:
     """Bindings of an env file via python-dotenv's parser, and the lines it could not parse."""
     entries: list[Entry] = []
     bad: list[int] = []
+    after_cr, extra = False, 0
     for binding in parse_stream(io.StringIO(text)):
         raw = binding.original.string
         lead = raw[: len(raw) - len(raw.lstrip())]
-        line = binding.original.line + len(_NEWLINE.findall(lead))
+        # python-dotenv ends a line it cannot parse at a lone \r and counts it, so the \n of that
+        # \r\n starts the next binding and is counted again, here and in every later line number.
+        extra += after_cr and raw.startswith("\n")
+        line = binding.original.line + len(_NEWLINE.findall(lead)) - extra
+        after_cr = raw.endswith("\r")
         if binding.error:
             bad.append(line)
             continue

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -140,6 +140,7 @@ def run_checks(
     from secret_hygiene.commands import audit as audit_cmd
     from secret_hygiene.commands.common import load_project
     from secret_hygiene.context import Context
+    from secret_hygiene.reporters.safety import guard
     from secret_hygiene.rotation import assess
 
     environ: Mapping[str, str] = {**os.environ, **_STATELESS}
@@ -153,6 +154,10 @@ def run_checks(
     known_path = getattr(args, "config_baseline", None)
     if known_path is not None and Path(known_path).is_file():
         findings, _ = baseline_mod.subtract(findings, baseline_mod.load(Path(known_path)))
+    # The database and the HTML report hold what a reporter would print: redacted by the same
+    # guard (reporters/safety.py), since a path, ref name or note can hold a key.
+    guarded = guard(replace(done.report, findings=tuple(findings)), done.engine)
+    findings = list(guarded.findings)
     families = {r.id: r.family for r in done.engine.rules}
     rows = tuple(_row(f, families) for f in findings)
     repo = gitrepo.open_repo(root)
@@ -160,7 +165,7 @@ def run_checks(
         repo, project.root, project.config, done.engine.rules, now=now, environ=environ, engine=done.engine
     ).keys
     keys = tuple(_key(a) for a in ages)
-    return rows, keys, done.report.notes
+    return rows, keys, guarded.notes
 
 
 def _row(f: Any, families: Mapping[str, str]) -> Row:

@@ -1,0 +1,1 @@
+"""Hostile repositories run against every command in every format."""
