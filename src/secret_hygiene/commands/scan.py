@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 from secret_hygiene import gitrepo
-from secret_hygiene.commands.common import Project, load_project, project_rules, split
+from secret_hygiene.commands.common import Project, jobs_arg, load_project, project_rules, split
 from secret_hygiene.context import Context
 from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
 from secret_hygiene.filescan import scan_files
@@ -36,23 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE",
                         help="an extra rule pack (file or directory); repeatable")  # fmt: skip
     parser.add_argument(
-        "--jobs", type=_jobs, default=None, metavar="N", help="worker processes (default: CPU count)"
+        "--jobs", type=jobs_arg, default=None, metavar="N", help="worker processes (default: CPU count)"
     )
     parser.add_argument("--recurse-submodules", action="store_true",
                         help="also scan the tracked files of checked-out submodules")  # fmt: skip
     parser.add_argument("--with-detect-secrets", action="store_true",
                         help="also run detect-secrets' plugins as a second opinion (slower; "
                              "config key with-detect-secrets)")  # fmt: skip
-
-
-def _jobs(text: str) -> int:
-    try:
-        jobs = int(text)
-    except ValueError:
-        jobs = 0
-    if jobs < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of worker processes (1 or more)")
-    return jobs
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Report:
