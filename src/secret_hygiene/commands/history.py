@@ -16,6 +16,7 @@ from secret_hygiene.commands.common import jobs_arg, load_project, project_rules
 from secret_hygiene.context import Context
 from secret_hygiene.errors import GitError, NotAGitRepo, SecretHygieneError
 from secret_hygiene.model import Blob, Finding, Report, Skipped
+from secret_hygiene.reporters.safety import Redactor
 from secret_hygiene.scanner import Engine
 from secret_hygiene.sources import verdict
 
@@ -74,7 +75,8 @@ def history_report(
     report = walk_history(repo, revs, engine, project, stderr, notes, jobs).report(notes)
     judge = verdict(project.config.exclude, project.config.scan_generated)
     named = names.history_findings(repo, revs, engine, lambda path: judge(path) != "")
-    return replace(report, findings=(*report.findings, *named))
+    # redact: the reporters' guard reuses this engine instead of loading the packs again
+    return replace(report, findings=(*report.findings, *named), redact=Redactor(engine))
 
 
 OLD_GIT_NOTE = "git older than 2.36: changes made in merge commits themselves were not scanned"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from secret_hygiene import gitrepo
@@ -14,6 +15,7 @@ from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
 from secret_hygiene.filescan import scan_files
 from secret_hygiene.model import Blob, Finding, Report, Skipped
 from secret_hygiene.names import path_findings
+from secret_hygiene.reporters.safety import Redactor
 from secret_hygiene.scanner import Engine
 from secret_hygiene.second_opinion import second_opinion
 from secret_hygiene.sources import exclusion, read_files, verdict, walk
@@ -64,7 +66,9 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     if second:  # issue 3: detect-secrets over the same files; lines we report are not repeated
         blobs = read_files(project.root, rels, config.max_file_size, config.scan_generated)
         findings += second_opinion((b for b in blobs if not isinstance(b, Skipped)), findings)
-    return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=len(rels) - len(skipped))
+    # The reporters' guard redacts with this engine: building a second one loads the packs again.
+    report = Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=len(rels) - len(skipped))
+    return replace(report, redact=Redactor(engine))
 
 
 def scan_staged(project: Project, engine: Engine, paths: list[Path], second: bool = False) -> Report:
@@ -99,8 +103,9 @@ def scan_staged(project: Project, engine: Engine, paths: list[Path], second: boo
     findings += second_opinion(blobs, findings) if second else []
     findings += path_findings(names, engine)
     return Report(
-        tuple(findings), tuple(skipped), checks=("leak",), scanned=tally.files, checked=tally.said()
-    )
+        tuple(findings), tuple(skipped), checks=("leak",), scanned=tally.files, checked=tally.said(),
+        redact=Redactor(engine),
+    )  # fmt: skip
 
 
 class _Tally:
