@@ -18,7 +18,6 @@ PEERS.md in the benchmark notes for fair flags (those below).
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 from pathlib import Path
