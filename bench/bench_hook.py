@@ -1,12 +1,16 @@
-"""Benchmark: our leak hook as pre-commit runs it, against detect-secrets-hook, same files, same run (issue 7).
+"""Commit-hook speed: the README's hook set (the combined `secret-hygiene-commit` hook) under the
+pre-commit framework against gitleaks' own pre-commit hook, on a clean 10-file commit, one run.
 
 A temporary repository gets 10 staged files of 200 lines each (ordinary Python, no keys: the
-common commit). Each command runs once to warm caches (our compiled rules, the page cache),
-then `--runs` times; the table shows median wall seconds and each median over ours.
+common commit). Rows: each tool's hook command run directly, and each run by `pre-commit run`
+from a local config (language: system, the entries the hook manifests use). Every command runs
+once to warm caches, then `--runs` rounds in alternating order; medians and ratios.
 
-    python bench/bench_hook.py [--runs 15] [--with-pre-commit]
+    python bench/bench_hook.py [--runs 15] [--ours secret-hygiene] [--gitleaks BIN] [--pre-commit BIN]
+        [--check]
 
-Issue 7's target: `secret-hygiene scan --staged` under 0.2 s median on a 2-core machine.
+Issue 14's target: the pre-commit run of the combined hook in <= 0.5x the time of gitleaks' own
+pre-commit hook (`gitleaks git --pre-commit --staged`).
 """
 
 from __future__ import annotations
@@ -14,16 +18,17 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
+import shlex
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-BIN = Path(sys.executable).parent  # the real console scripts, not a version manager's shims
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import command, load, ours_env, paired, which
+
 FILES, LINES = 10, 200
-TARGET = 0.2
 WORDS = ["user", "order", "price", "total", "session", "config", "handler", "result", "value", "item"]
 
 
@@ -61,67 +66,55 @@ def make_repo(root: Path) -> list[str]:
     return names
 
 
-def precommit_config(root: Path) -> None:
-    """A config running both hooks as pre-commit would (language: system, our console scripts)."""
-    (root / ".pre-commit-config.yaml").write_text(
-        "repos:\n- repo: local\n  hooks:\n"
-        f"  - {{id: secret-hygiene, name: ours, entry: '{BIN / 'secret-hygiene'} scan --staged',"
-        " language: system, require_serial: true}\n"
-        f"  - {{id: detect-secrets, name: detect-secrets, entry: '{BIN / 'detect-secrets-hook'}',"
-        " language: system}\n",
-        encoding="utf-8",
-    )
+def precommit_config(root: Path, ours: list[str], gitleaks: str | None) -> None:
+    """A local config with our combined hook and gitleaks' hook, entries as their manifests write them."""
+    hooks = [f"  - {{id: secret-hygiene-commit, name: ours, entry: '{shlex.join([*ours, 'pre-commit', '--'])}',"
+             " language: system, require_serial: true}\n"]  # fmt: skip
+    if gitleaks:
+        hooks.append(f"  - {{id: gitleaks, name: gitleaks, entry: '{gitleaks} git --pre-commit --redact --staged"
+                     " --verbose', language: system, pass_filenames: false}\n")  # fmt: skip
+    (root / ".pre-commit-config.yaml").write_text("repos:\n- repo: local\n  hooks:\n" + "".join(hooks))
     subprocess.run(["git", "add", ".pre-commit-config.yaml"], cwd=root, check=True)
 
 
-def median_wall(argv: list[str], cwd: Path, env: dict[str, str], runs: int) -> float:
-    """Median wall seconds over `runs` runs after one warm-up; exit codes other than 0 and 1 abort."""
-    walls = []
-    for i in range(runs + 1):
-        start = time.perf_counter()
-        proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, check=False)
-        wall = time.perf_counter() - start
-        if proc.returncode not in (0, 1):
-            raise SystemExit(f"{argv[0]} failed ({proc.returncode}): {proc.stderr.decode()[-400:]}")
-        if i:
-            walls.append(wall)
-    return statistics.median(walls)
-
-
 def main() -> int:
-    """Build the repo, time each command, print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Build the repo, time each command in alternating rounds, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--with-pre-commit", action="store_true", help="also time whole `pre-commit run`s")
+    parser.add_argument("--ours", default="secret-hygiene")
+    parser.add_argument("--gitleaks", default="gitleaks")
+    parser.add_argument("--pre-commit", dest="pre_commit", default="pre-commit")
     opts = parser.parse_args()
+    mine = command(opts.ours)
+    gitleaks = which(opts.gitleaks)
+    pre_commit = which(opts.pre_commit)
     with tempfile.TemporaryDirectory(prefix="bench-hook-") as tmp:
         root = Path(tmp) / "repo"
         names = make_repo(root)
-        env = {
-            **os.environ,
-            "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
-            "PRE_COMMIT_HOME": str(Path(tmp) / "pc"),
-        }
-        rows = {
-            "secret-hygiene scan --staged FILES": [str(BIN / "secret-hygiene"), "scan", "--staged", *names],
-            "secret-hygiene scan FILES": [str(BIN / "secret-hygiene"), "scan", *names],
-            "detect-secrets-hook FILES": [str(BIN / "detect-secrets-hook"), *names],
-        }
-        if opts.with_pre_commit:
-            precommit_config(root)
-            run = [str(BIN / "pre-commit"), "run", "--files", *names, "--hook-stage", "pre-commit"]
-            rows["pre-commit run (ours)"] = [*run[:2], "secret-hygiene", *run[2:]]
-            rows["pre-commit run (detect-secrets)"] = [*run[:2], "detect-secrets", *run[2:]]
-        times = {name: median_wall(argv, root, env, opts.runs) for name, argv in rows.items()}
-    ours = times["secret-hygiene scan --staged FILES"]
-    print(
-        f"{FILES} staged files x {LINES} lines, median of {opts.runs} runs after a warm-up, {os.cpu_count()} CPUs"
-    )
-    print(f"{'command':<36} {'median s':>9} {'/ ours':>8}")
-    for name, seconds in times.items():
-        print(f"{name:<36} {seconds:>9.3f} {seconds / ours:>8.2f}")
-    verdict = "met" if ours < TARGET else "MISSED"
-    print(f"target: ours < {TARGET} s median: {verdict} ({ours:.3f} s)")
+        env = {**ours_env(), "PRE_COMMIT_HOME": str(Path(tmp) / "pc")}
+        rows = {"secret-hygiene pre-commit -- FILES": [*mine, "pre-commit", "--", *names]}
+        if gitleaks:
+            rows["gitleaks git --pre-commit --staged"] = [gitleaks, "git", "--pre-commit", "--redact", "--staged",
+                                                          "--no-banner", "--log-level", "error"]  # fmt: skip
+        if pre_commit:
+            precommit_config(root, mine, gitleaks)
+            run = [pre_commit, "run", "--hook-stage", "pre-commit"]
+            rows["pre-commit run secret-hygiene-commit"] = [*run[:2], "secret-hygiene-commit", *run[2:]]
+            if gitleaks:
+                rows["pre-commit run gitleaks"] = [*run[:2], "gitleaks", *run[2:]]
+        print(f"{FILES} staged files x {LINES} lines; {opts.runs} alternating rounds after a warm-up, medians; {load()}")
+        timings = paired(rows, opts.runs, cwd=root, envs=dict.fromkeys(rows, env), ok=(0, 1))
+    times = {t.name: t.seconds for t in timings}
+    print(f"{'command':<40} {'median s':>9} {'peak RSS MiB':>13}")
+    for t in timings:
+        print(f"{t.name:<40} {t.seconds:>9.3f} {t.rss_mb:>13.0f}")
+    pairs = [("pre-commit run secret-hygiene-commit", "pre-commit run gitleaks"),
+             ("pre-commit run secret-hygiene-commit", "gitleaks git --pre-commit --staged"),
+             ("secret-hygiene pre-commit -- FILES", "gitleaks git --pre-commit --staged")]  # fmt: skip
+    for ours, theirs in pairs:
+        if ours in times and theirs in times:
+            ratio = times[ours] / times[theirs]
+            print(f"{ours} / {theirs}: {ratio:.2f} (target <= 0.5: {'met' if ratio <= 0.5 else 'NOT met'})")
     return 0
 
 

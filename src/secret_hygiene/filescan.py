@@ -49,7 +49,7 @@ def _chunks(root: Path, rels: Sequence[str]) -> list[list[str]]:
     sizes = []
     for rel in rels:
         try:
-            sizes.append(os.lstat(root / rel).st_size)
+            sizes.append(os.lstat(os.path.join(root, rel)).st_size)
         except OSError:
             sizes.append(0)
     if sum(sizes) < PARALLEL_MIN_BYTES:

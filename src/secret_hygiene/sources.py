@@ -5,9 +5,10 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secret_hygiene.model import Blob, Finding, Skipped
@@ -29,7 +30,7 @@ GENERATED_SUFFIXES = (".min.js", ".min.css", ".min.mjs", ".js.map", ".css.map", 
 
 def generated(path: str) -> bool:
     """True for lockfiles, minified bundles and source maps."""
-    name = PurePosixPath(path).name
+    name = path.rpartition("/")[2]
     return name in GENERATED_NAMES or name.endswith(GENERATED_SUFFIXES)
 
 
@@ -82,7 +83,7 @@ def walk(root: Path) -> tuple[list[str], list[Skipped]]:
     found: list[str] = []
     skipped: list[Skipped] = []
     # A stack of (directory, the .gitignore specs above it); reversed pushes keep sorted order.
-    stack: list[tuple[str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [("", [])]
+    stack: list[tuple[str, list[tuple[str, _Ignore]]]] = [("", [])]
     while stack:
         rel, specs = stack.pop()
         directory = root / rel if rel else root
@@ -108,9 +109,7 @@ def walk(root: Path) -> tuple[list[str], list[Skipped]]:
     return sorted(found), skipped
 
 
-def _with_ignore(
-    directory: Path, rel: str, specs: list[tuple[str, pathspec.GitIgnoreSpec]]
-) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+def _with_ignore(directory: Path, rel: str, specs: list[tuple[str, _Ignore]]) -> list[tuple[str, _Ignore]]:
     """`specs` plus the directory's own .gitignore, if it has one (a symlinked one is not read)."""
     ignore = directory / ".gitignore"
     try:
@@ -121,7 +120,7 @@ def _with_ignore(
         return specs
     with open(ignore, "rb") as fh:
         lines = fh.read().decode("utf-8", "replace").splitlines()
-    return [*specs, (rel, gitignore_spec(lines))]
+    return [*specs, (rel, _Ignore(gitignore_spec(lines)))]
 
 
 UNREADABLE = "unreadable"
@@ -135,14 +134,39 @@ def unreadable_reason(exc: OSError) -> str:
     return f"{UNREADABLE}: {exc.strerror or exc}"
 
 
-def _ignored(path: str, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
+def _ignored(path: str, specs: list[tuple[str, _Ignore]]) -> bool:
     ignored = False
     for base, spec in specs:
         sub = path[len(base) + 1 :] if base else path
-        result = spec.check_file(sub)
+        if spec.any is not None and spec.any.match(sub) is None:
+            continue  # no pattern of this file matches: it decides nothing (most paths)
+        result = spec.spec.check_file(sub)
         if result.include is not None:
             ignored = bool(result.include)
     return ignored
+
+
+class _Ignore:
+    """One .gitignore: pathspec's matcher, and one regex that matches where any of its patterns does.
+
+    pathspec tries each pattern in turn for every path (moby: 370,000 tries for 13,000 files
+    under 100 .gitignore files, 1.9 s); the one alternation answers "no pattern matches" in one
+    `re` call, and only a path some pattern matches goes through pathspec's precedence rules.
+    """
+
+    def __init__(self, spec: pathspec.GitIgnoreSpec) -> None:
+        self.spec = spec
+        regexes = [
+            getattr(p, "regex", None) for p in spec.patterns if getattr(p, "include", None) is not None
+        ]
+        self.any: re.Pattern[str] | None = None
+        if all(isinstance(r, re.Pattern) and isinstance(r.pattern, str) for r in regexes):
+            # pathspec names the directory marker group in every pattern: unnamed in the union
+            union = "|".join(f"(?:{r.pattern.replace('(?P<ps_d>', '(?:')})" for r in regexes)  # type: ignore[union-attr]
+            try:
+                self.any = re.compile(union or "(?!)")
+            except re.error:
+                self.any = None  # pathspec alone decides
 
 
 def unreadable_warning(skip: Skipped) -> Finding | None:
@@ -172,7 +196,7 @@ def read_file(root: Path, rel: str, max_size: int) -> Blob | Skipped:
 
     A `rel` ending in "/" is a directory walk() could not list: it is Skipped with the reason.
     """
-    full = root / rel
+    full = os.path.join(root, rel)  # not pathlib: its parsing was 1 s of a 13,000-file scan
     if rel.endswith("/"):
         try:
             os.scandir(full).close()
@@ -190,7 +214,7 @@ def read_file(root: Path, rel: str, max_size: int) -> Blob | Skipped:
     if st.st_size > max_size:
         return Skipped(rel, f"larger than the size cap ({st.st_size} > {max_size} bytes)")
     try:
-        with open(full, "rb") as fh:
+        with open(full, "rb", buffering=0) as fh:  # one read of the whole file, no buffer copy
             return Blob(rel, fh.read())
     except OSError as exc:
         return Skipped(rel, unreadable_reason(exc))

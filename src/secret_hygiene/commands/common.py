@@ -67,3 +67,14 @@ def split(results: list[Finding | Skipped]) -> tuple[list[Finding], list[Skipped
     findings = [r for r in results if isinstance(r, Finding)]
     skipped = [r for r in results if isinstance(r, Skipped)]
     return findings, skipped
+
+
+def jobs_arg(text: str) -> int:
+    """A --jobs value: a number of worker processes, 1 or more."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of worker processes (1 or more)")
+    return jobs

@@ -21,6 +21,7 @@ from secret_hygiene.commands.common import project_rules
 from secret_hygiene.context import Context
 from secret_hygiene.merge import fold_duplicates, strictly
 from secret_hygiene.model import Finding, Report
+from secret_hygiene.reporters.safety import Redactor
 from secret_hygiene.scanner import Engine
 
 CHECKING = True
@@ -64,6 +65,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
         tuple(dict.fromkeys((*leaks.checks, *env.checks, *keys.checks))),
         scanned=leaks.scanned,
         checked=checked,
+        redact=Redactor(engine),  # the reporters' guard reuses the engine instead of loading the packs again
     )
 
 

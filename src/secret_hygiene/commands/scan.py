@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from secret_hygiene import gitrepo
-from secret_hygiene.commands.common import Project, load_project, project_rules, split
+from secret_hygiene.commands.common import Project, jobs_arg, load_project, project_rules, split
 from secret_hygiene.context import Context
 from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
 from secret_hygiene.filescan import scan_files
 from secret_hygiene.model import Blob, Finding, Report, Skipped
 from secret_hygiene.names import path_findings
+from secret_hygiene.reporters.safety import Redactor
 from secret_hygiene.scanner import Engine
 from secret_hygiene.second_opinion import second_opinion
 from secret_hygiene.sources import exclusion, read_files, verdict, walk
@@ -36,23 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE",
                         help="an extra rule pack (file or directory); repeatable")  # fmt: skip
     parser.add_argument(
-        "--jobs", type=_jobs, default=None, metavar="N", help="worker processes (default: CPU count)"
+        "--jobs", type=jobs_arg, default=None, metavar="N", help="worker processes (default: CPU count)"
     )
     parser.add_argument("--recurse-submodules", action="store_true",
                         help="also scan the tracked files of checked-out submodules")  # fmt: skip
     parser.add_argument("--with-detect-secrets", action="store_true",
                         help="also run detect-secrets' plugins as a second opinion (slower; "
                              "config key with-detect-secrets)")  # fmt: skip
-
-
-def _jobs(text: str) -> int:
-    try:
-        jobs = int(text)
-    except ValueError:
-        jobs = 0
-    if jobs < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of worker processes (1 or more)")
-    return jobs
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Report:
@@ -79,7 +71,9 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
         findings += second_opinion((b for b in blobs if not isinstance(b, Skipped)), findings)
     scanned = len(rels) - len(skipped)
     checked = f"{scanned} file(s), {sum(lines)} line(s)"
-    return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=scanned, checked=checked)
+    # The reporters' guard redacts with this engine: building a second one loads the packs again.
+    report = Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=scanned, checked=checked)
+    return replace(report, redact=Redactor(engine))
 
 
 def scan_staged(project: Project, engine: Engine, paths: list[Path], second: bool = False) -> Report:
@@ -117,8 +111,9 @@ def scan_staged(project: Project, engine: Engine, paths: list[Path], second: boo
     findings += second_opinion(blobs, findings) if second else []
     findings += path_findings(names, engine)
     return Report(
-        tuple(findings), tuple(skipped), checks=("leak",), scanned=tally.files, checked=tally.said()
-    )
+        tuple(findings), tuple(skipped), checks=("leak",), scanned=tally.files, checked=tally.said(),
+        redact=Redactor(engine),
+    )  # fmt: skip
 
 
 class _Tally:
