@@ -201,6 +201,7 @@ def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str
         previous=previous.decode("utf-8", "replace"),
         path=path,
         generic=rule.generic,
+        free=rule.free_value,
     )
     return drop_reason(secret, spot) is not None
 
