@@ -182,7 +182,7 @@ def test_made_up_words_in_leetspeak_are_sentences_not_keys() -> None:
 
 
 def test_docs_self_describing_azure_secret_is_dropped_a_random_one_kept() -> None:
-    text = "Set these in `.env`:\n\n```sh\nAZUREAD_CLIENT_SECRET=\"THis~iS4faKe.53CreTvALu3\"\n```\n"
+    text = 'Set these in `.env`:\n\n```sh\nAZUREAD_CLIENT_SECRET="THis~iS4faKe.53CreTvALu3"\n```\n'
     assert findings(text, "docs/sso/azure-ad-oauth.mdx") == []
     real = fake("", 34, seed=22)
     assert len(findings(text.replace("THis~iS4faKe.53CreTvALu3", real), "docs/sso/azure-ad-oauth.mdx")) == 1
