@@ -254,3 +254,13 @@ def test_not_a_real_marker_in_a_snake_case_name() -> None:
     text = f'        not_a_real_secret = "{value}"\n'
     assert findings(text, "test/kraken/test_auth.py") == []
     assert len(findings(f'        api_secret = "{value}"\n', "test/kraken/test_auth.py")) == 1
+
+
+def test_posthog_project_key_is_a_warning_and_slashed_secrets_are_not_word_paths() -> None:
+    key = fake("ph" + "c_", 43, seed=27)
+    text = f'import os\n\nPH_TRACKING_ID = os.getenv("PH_TRACKING_ID", "{key}")\n'
+    (f,) = findings(text, "octobot/constants.py")
+    assert f.rule_id == "posthog-project-api-key" and f.level == "warning" and f.line == 3
+    secret = fake("", 18, seed=28) + "/" + fake("", 21, seed=29)
+    aws = f'aws_secret_access_key = "{secret}"\n'
+    assert len(findings("[default]\n" + aws, "deploy/credentials.ini")) == 1

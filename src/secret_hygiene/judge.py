@@ -118,7 +118,8 @@ def _self_describing(value: str, spot: Spot) -> bool:
 
 def _human_password(value: str, spot: Spot) -> bool:
     """Words, digits and a symbol chosen by a person (`strongpass123`, `Correct-Horse1`)."""
-    if not spot.free or not _HUMAN_SHAPE.match(value):
+    # Generic rules only: a provider may generate lowercase passphrases (Coinbase's 11 letters).
+    if not spot.generic or not _HUMAN_SHAPE.match(value):
         return False
     words = _WORD_RUN.findall(value)
     if not words or sum(map(len, words)) / len(words) < 3.5:
@@ -193,12 +194,14 @@ def _base64_text(value: str) -> str | None:
 def _word_path(value: str) -> bool:
     """`organizations/test-org/apiKeys/test-key`, `access_token/label_too_short`: a path of words."""
     parts = [p for p in value.split("/") if p]
-    if len(parts) < 2 or not all(re.fullmatch(r":?[A-Za-z][A-Za-z0-9_.\-]*", p) for p in parts):
+    if len(parts) < 2:
         return False
-    runs = [w for p in parts for w in _WORD_RUN.findall(p)]
-    return sum(c.isdigit() for c in value) <= 6 and all(
-        re.search(r"[aeiouy]", w, re.I) for w in runs if len(w) > 3
-    )
+    pieces = [q for p in parts for q in re.split(r"[-_.:]+", p) if q]
+    return all(_WORD_PIECE.fullmatch(q) for q in pieces) and sum(c.isdigit() for c in value) <= 6
+
+
+# One piece of a path of words: a number, or lower/camel-case words of two or more letters.
+_WORD_PIECE = re.compile(r"\d+|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*")
 
 
 def _sequential(value: str, spot: Spot) -> bool:
@@ -319,6 +322,11 @@ _PUBLIC_TEST_KEYS = frozenset(
         "2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
     }
 )
+
+
+# Write-only keys a provider expects in front-end code (PostHog's phc_ project key): they belong
+# in config, so they are reported, but as a warning; a leaked one only lets a caller send events.
+PUBLIC_WRITE_ONLY = frozenset({"posthog-project-api-key"})
 
 
 def public_test_key(secret: str) -> bool:
