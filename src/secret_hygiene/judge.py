@@ -38,9 +38,12 @@ _PUBLIC_NAME = re.compile(
 _EVM_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 _KEY_HEX = re.compile(r"^(?:0x)?[0-9a-fA-F]{64}$")
 _MARKER = re.compile(
-    r"(?i)(?<![a-z])(?:fake|dummy|mock(?:ed)?|not[ _-]?a[ _-]?real|for[ _]example|example[ _]only|"
-    r"placeholder|invalidated)(?![a-z])"
+    r"(?i)\b(?:fake|dummy|mock(?:ed)?|not[ _-]?a[ _-]?real|for[ _]example|example[ _]only|"
+    r"placeholder|invalidated)\b"
 )
+# On the value's own line a name may say it (`not_a_real_secret = ...`); the line above may be
+# another setting (`SMTP_PASS=fake_mail_password`) and only counts in words.
+_MARKER_NAME = re.compile(r"(?i)(?<![a-z])(?:fake|dummy|mock(?:ed)?|not_a_real)(?![a-z])")
 _IDENTIFIER = re.compile(
     r"^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z_][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:/[a-z0-9_\-]+)+)$"
 )
@@ -86,7 +89,7 @@ def _public_address(value: str, spot: Spot) -> bool:
 
 def _marked(value: str, spot: Spot) -> bool:
     outside = spot.line.replace(value, " ")
-    return bool(_MARKER.search(outside) or _MARKER.search(spot.previous))
+    return bool(_MARKER.search(outside) or _MARKER_NAME.search(outside) or _MARKER.search(spot.previous))
 
 
 def _identifier(value: str, spot: Spot) -> bool:
@@ -208,14 +211,15 @@ def _sequential(value: str, spot: Spot) -> bool:
     """`a1B2c3D4e5F6...`: letters (and digits) counting up, a typed pattern."""
     letters = [c.lower() for c in value if c.isalpha()]
     steps = sum(ord(b) - ord(a) == 1 for a, b in itertools.pairwise(letters))
-    return spot.free and len(letters) >= 8 and steps >= 0.8 * (len(letters) - 1)
+    return spot.generic and len(letters) >= 8 and steps >= 0.8 * (len(letters) - 1)
 
 
 def _repeated_words(value: str, spot: Spot) -> bool:
     """A mnemonic repeating a run of three words is a published test vector, not a wallet."""
     words = value.split()
     runs = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
-    return len(words) >= 12 and len(set(runs)) < len(runs)
+    mnemonic = 12 <= len(words) <= 24 and all(w.isalpha() and w.islower() for w in words)
+    return mnemonic and len(set(runs)) < len(runs)
 
 
 # Names whose value is not a credential though they hold a secret word: `resetPasswordLink`,
