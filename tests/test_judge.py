@@ -161,3 +161,106 @@ def test_drop_reason_names_the_filter() -> None:
     assert drop_reason(value, spot) == "public-address"
     other = Spot(f'api_secret = "{value}"', f'api_secret = "{value}"', "", "a.py", generic=True)
     assert drop_reason(value, other) is None
+
+
+def test_made_up_words_in_leetspeak_are_sentences_not_keys() -> None:
+    encoded = base64.b64encode(b"my-secret-key").decode()
+    text = (
+        'describe("login", () => {\n'
+        '  const password = "P4ssw0rd-breached";\n'
+        '  const other = { password: "TwoFa-User1!" };\n'
+        '  const complexPassword = "MyC0mpl3x!P@ssw0rd#2024$%^&*()";\n'
+        "  const apiKey = 'TH!Si$ASup3RSeCreTAP!KEy';\n"
+        '  const headers = { "x-api-key": "fbk_orgLevelApiKey456" };\n'
+        f'  const jwtOpts = {{ secret: "{encoded}" }};\n'
+        "});\n"
+    )
+    assert findings(text, "apps/web/lib/auth.test.ts") == []
+    real = fake("", 24, seed=21)
+    twin = text.replace("TH!Si$ASup3RSeCreTAP!KEy", real)
+    assert [f.line for f in findings(twin, "apps/web/lib/auth.test.ts")] == [5]
+
+
+def test_docs_self_describing_azure_secret_is_dropped_a_random_one_kept() -> None:
+    text = 'Set these in `.env`:\n\n```sh\nAZUREAD_CLIENT_SECRET="THis~iS4faKe.53CreTvALu3"\n```\n'
+    assert findings(text, "docs/sso/azure-ad-oauth.mdx") == []
+    real = fake("", 34, seed=22)
+    assert len(findings(text.replace("THis~iS4faKe.53CreTvALu3", real), "docs/sso/azure-ad-oauth.mdx")) == 1
+
+
+def test_names_that_describe_a_link_prefix_or_model_are_not_secrets() -> None:
+    text = (
+        "export const ForgotPassword = ({\n"
+        "  resetPasswordLink = 'https://documenso.com',\n"
+        "  tokenNamePrefix: 'e2e-embed-folder-wrong-type',\n"
+        "}) => null;\n"
+        'const MODEL = { "tokenizerModel": "gpt-3.5-turbo-1106" };\n'
+    )
+    assert findings(text, "packages/email/forgot-password.tsx") == []
+    real = fake("", 28, seed=23)
+    assert len(findings(text + f'const resetPasswordToken = "{real}";\n', "packages/email/x.tsx")) == 1
+
+
+def test_paths_of_words_code_and_regexes_are_not_values() -> None:
+    text = (
+        "export const ACCESS_TOKEN_LABEL_SHORT = 'access_token/label_too_short';\n"
+        'SMOKE_API_KEY = "organizations/test-org/apiKeys/test-key"\n'
+        "CLICKHOUSE_PASSWORD: z.string(),\n"
+        "if [[ $CLICKHOUSE_MIGRATION_URL =~ ^clickhouse://([^:]+):([0-9]+)$ ]]; then\n"
+    )
+    assert findings(text, "src/errors.ts") == []
+    real = fake("", 40, seed=24)
+    assert len(findings(text + f'SMOKE_API_KEY = "{real[:20]}/{real[20:]}"\n', "src/errors.ts")) == 1
+
+
+def test_name_anchored_provider_rules_judge_the_value_shape() -> None:
+    text = (
+        "def test_order_book(self):\n"
+        "    ds = BitgetAPIOrderBookDataSource(\n"
+        '        bitget_passphrase="test_passphrase",\n'
+        "    )\n"
+    )
+    assert findings(text, "test/connector/bitget/test_bitget_order_book.py") == []
+    real = fake("", 20, seed=25)
+    twin = text.replace("test_passphrase", real)
+    assert [f.line for f in findings(twin, "test/connector/bitget/test_bitget_order_book.py")] == [3]
+
+
+def test_recorded_token_responses_in_tests_and_docs_are_payloads() -> None:
+    token = fake("", 43, seed=26)
+    text = (
+        "def _ws_token_response():\n"
+        "    return {\n"
+        '        "error": [],\n'
+        f'        "result": {{"token": "{token}", "expires": 900}},\n'
+        "    }\n"
+    )
+    assert findings(text, "test/connector/kraken/test_user_stream.py") == []
+    assert len(findings(text, "connector/kraken/auth.py")) == 1
+
+
+def test_sequential_patterns_and_repeating_test_vector_mnemonics_are_dropped() -> None:
+    text = 'cases = [{"secret": "a1B2c3D4e5F6g7H8i9J0-_K1L2M3N4O5P6"}]\n'
+    assert findings(text, "lib/crypto.test.ts") == []
+    words = "legal winner thank year wave sausage worth useful legal winner thank yellow"
+    spot = Spot(words, f'const mnemonic = "{words}"', "", "pairing.test.ts", generic=False)
+    assert drop_reason(words, spot) == "repeated-words"
+    once = "legal winner thank year wave sausage worth useful abandon zoo cage yellow"
+    assert drop_reason(once, Spot(once, once, "", "pairing.test.ts", generic=False)) is None
+
+
+def test_not_a_real_marker_in_a_snake_case_name() -> None:
+    value = base64.b64encode(bytes(range(64))).decode()
+    text = f'        not_a_real_secret = "{value}"\n'
+    assert findings(text, "test/kraken/test_auth.py") == []
+    assert len(findings(f'        api_secret = "{value}"\n', "test/kraken/test_auth.py")) == 1
+
+
+def test_posthog_project_key_is_a_warning_and_slashed_secrets_are_not_word_paths() -> None:
+    key = fake("ph" + "c_", 43, seed=27)
+    text = f'import os\n\nPH_TRACKING_ID = os.getenv("PH_TRACKING_ID", "{key}")\n'
+    (f,) = findings(text, "octobot/constants.py")
+    assert f.rule_id == "posthog-project-api-key" and f.level == "warning" and f.line == 3
+    secret = fake("", 18, seed=28) + "/" + fake("", 21, seed=29)
+    aws = f'aws_secret_access_key = "{secret}"\n'
+    assert len(findings("[default]\n" + aws, "deploy/credentials.ini")) == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -25,12 +26,14 @@ class Spot:
     previous: str
     path: str
     generic: bool
+    # The rule takes whatever follows a name (rules.py `free_value`): the value's shape is judged.
+    free: bool = False
 
 
 # Names that hold public values: on-chain addresses, mints, contracts, ids and symbols.
 _PUBLIC_NAME = re.compile(
     r"(?i)(?:address|addr|mint|contract|pubkey|public_?key|account_?id|symbol|_id|Id|tokens?_?id)"
-    r"[\"'\]]?\s*$"
+    r"[\"'\])]*\s*,?\s*$"
 )
 _EVM_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 _KEY_HEX = re.compile(r"^(?:0x)?[0-9a-fA-F]{64}$")
@@ -38,9 +41,14 @@ _MARKER = re.compile(
     r"(?i)\b(?:fake|dummy|mock(?:ed)?|not[ _-]?a[ _-]?real|for[ _]example|example[ _]only|"
     r"placeholder|invalidated)\b"
 )
+# On the value's own line a name may say it (`not_a_real_secret = ...`); the line above may be
+# another setting (`SMTP_PASS=fake_mail_password`) and only counts in words.
+_MARKER_NAME = re.compile(r"(?i)(?<![a-z])(?:fake|dummy|mock(?:ed)?|not_a_real)(?![a-z])")
 _IDENTIFIER = re.compile(
     r"^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z_][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:/[a-z0-9_\-]+)+)$"
 )
+# Code read as a value: a call (`z.string()`), a regex (`([^:]+)`), a shell default (`${X:-y}`).
+_CODE = re.compile(r"^[A-Za-z_][\w.]*\(.*\)[,;]?$|\[\^|\(\?|\]\+|^-\w+\}$")
 _EXAMPLE_HOSTS = re.compile(
     r"(?i)^(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[?::1\]?|host|hostname|server|db|database|"
     r"(?:[\w\-]+\.)*(?:example|test|invalid|localhost)|"
@@ -81,13 +89,17 @@ def _public_address(value: str, spot: Spot) -> bool:
 
 def _marked(value: str, spot: Spot) -> bool:
     outside = spot.line.replace(value, " ")
-    return bool(_MARKER.search(outside) or _MARKER.search(spot.previous))
+    return bool(_MARKER.search(outside) or _MARKER_NAME.search(outside) or _MARKER.search(spot.previous))
 
 
 def _identifier(value: str, spot: Spot) -> bool:
     # Only generic rules read an assignment's right-hand side loosely enough to take a name for a
     # value; a provider rule's prefix (os_v2_..., xoxb-...) makes snake_case-looking tokens real.
-    return spot.generic and bool(_IDENTIFIER.match(value)) and not any(c.isdigit() for c in value[-6:])
+    if not spot.free:
+        return False
+    if _word_path(value) or _CODE.search(value):
+        return True
+    return bool(_IDENTIFIER.match(value)) and not any(c.isdigit() for c in value[-6:])
 
 
 def _example_url(value: str, spot: Spot) -> bool:
@@ -104,11 +116,12 @@ def _non_ascii(value: str, spot: Spot) -> bool:
 
 
 def _self_describing(value: str, spot: Spot) -> bool:
-    return spot.generic and bool(_SELF_DESCRIBING.search(value)) and len(value) <= 64
+    return spot.free and bool(_SELF_DESCRIBING.search(value)) and len(value) <= 64
 
 
 def _human_password(value: str, spot: Spot) -> bool:
     """Words, digits and a symbol chosen by a person (`strongpass123`, `Correct-Horse1`)."""
+    # Generic rules only: a provider may generate lowercase passphrases (Coinbase's 11 letters).
     if not spot.generic or not _HUMAN_SHAPE.match(value):
         return False
     words = _WORD_RUN.findall(value)
@@ -119,6 +132,116 @@ def _human_password(value: str, spot: Spot) -> bool:
     if any(re.search(r"[bcdfghjklmnpqrstvwxz]{5,}", w, re.I) for w in words):
         return False
     return len(value) <= (48 if _DOC_PATH.search(spot.path) else 24)
+
+
+# Words people put into made-up credentials (`THis~iS4faKe.53CreTvALu3`, `Sup3rSecret!`): a value
+# that reads, once its digits are read as letters, as a run of these is a sentence, not a key.
+_VOCABULARY = frozenset(
+    w
+    for line in (
+        "a an the this that is it its my our your not no real fake dummy sample test tests testing",
+        "example demo mock secret secrets super duper password passwords pass passwd passphrase word",
+        "key keys api token tokens value val string complex strong weak simple very long short random",
+        "user users admin root org level account app client server service local dev prod staging",
+        "default change me please here goes your new old one two three four five first second hello",
+        "world foo bar baz breached valid invalid wrong right good bad some any other private public",
+        "access auth login sign signing label name id ids my-secret open sesame let in top letmein",
+        "qwerty abc xyz do use only for of to and or with without set get put data db database mail",
+        "email hash salt session cookie jwt bearer fa two user i",
+    )
+    for w in line.split()
+)
+_LEET = str.maketrans("0134579@$!", "oieastgasi")
+
+
+def _spelled(letters: str) -> bool:
+    """Whether `letters` (lower case, no separators) splits wholly into _VOCABULARY words."""
+    reach = [True] + [False] * len(letters)
+    for end in range(1, len(letters) + 1):
+        reach[end] = any(reach[i] and letters[i:end] in _VOCABULARY for i in range(max(0, end - 12), end))
+    return reach[-1]
+
+
+def _vocabulary_words(value: str, spot: Spot) -> bool:
+    """`TH!Si$ASup3RSeCreTAP!KEy`, `P4ssw0rd-breached`: made-up words in leetspeak, any case."""
+    if not spot.free or len(value) > 64:
+        return False
+    decoded = _base64_text(value)
+    if decoded is not None:
+        value = decoded
+    lower = value.lower()
+    # Trailing digits and symbols are either a suffix (`Secret!`, `Key456`) or leetspeak (`valu3`).
+    return any(_sentence(t.translate(_LEET)) for t in (lower.rstrip("0123456789!@#$%^&*()?."), lower))
+
+
+def _sentence(text: str) -> bool:
+    parts = [p for p in re.split(r"[^a-z]+", text) if p]
+    letters = sum(map(len, parts))
+    if letters < 6 or len(text) - letters > max(4, len(text) // 3):
+        return False
+    # A short fragment (a key prefix such as `fbk_`) carries no randomness either way.
+    return all(len(p) <= 3 or _spelled(p) for p in parts) and any(len(p) > 3 for p in parts)
+
+
+def _base64_text(value: str) -> str | None:
+    """The text a short base64 value encodes (`bXktc2VjcmV0LWtleQ==`), or None."""
+    if len(value) % 4 or not re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", value):
+        return None
+    try:
+        raw = base64.b64decode(value, validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return raw if raw.isprintable() else None
+
+
+def _word_path(value: str) -> bool:
+    """`organizations/test-org/apiKeys/test-key`, `access_token/label_too_short`: a path of words."""
+    parts = [p for p in value.split("/") if p]
+    if len(parts) < 2:
+        return False
+    pieces = [q for p in parts for q in re.split(r"[-_.:]+", p) if q]
+    return all(_WORD_PIECE.fullmatch(q) for q in pieces) and sum(c.isdigit() for c in value) <= 6
+
+
+# One piece of a path of words: a number, or lower/camel-case words of two or more letters.
+_WORD_PIECE = re.compile(r"\d+|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*")
+
+
+def _sequential(value: str, spot: Spot) -> bool:
+    """`a1B2c3D4e5F6...`: letters (and digits) counting up, a typed pattern."""
+    letters = [c.lower() for c in value if c.isalpha()]
+    steps = sum(ord(b) - ord(a) == 1 for a, b in itertools.pairwise(letters))
+    return spot.generic and len(letters) >= 8 and steps >= 0.8 * (len(letters) - 1)
+
+
+def _repeated_words(value: str, spot: Spot) -> bool:
+    """A mnemonic repeating a run of three words is a published test vector, not a wallet."""
+    words = value.split()
+    runs = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+    mnemonic = 12 <= len(words) <= 24 and all(w.isalpha() and w.islower() for w in words)
+    return mnemonic and len(set(runs)) < len(runs)
+
+
+# Names whose value is not a credential though they hold a secret word: `resetPasswordLink`,
+# `tokenNamePrefix`, `tokenizerModel`.
+_DESCRIPTIVE_NAME = re.compile(
+    r"(?i)(?:link|url|uri|prefix|suffix|name|label|model|type|path|route|endpoint|field|column|"
+    r"header|length|len|size|count|format|regex|pattern|tokenizer\w*)[\"'\]]*\s*$"
+)
+
+
+def _descriptive_name(value: str, spot: Spot) -> bool:
+    name = spot.match[: max(spot.match.find(value), 0)].rstrip(" \t=:>\"'`,")
+    return spot.generic and bool(_DESCRIPTIVE_NAME.search(name))
+
+
+# `"token": "..."` inside documentation or a test: a recorded or documented API payload. Provider
+# rules still report real key formats there; only the name-based generic rules stand down.
+_PAYLOAD_KEY = re.compile(r"""["']token["']\s*:\s*["']""")
+
+
+def _example_payload(value: str, spot: Spot) -> bool:
+    return spot.generic and bool(_DOC_PATH.search(spot.path)) and bool(_PAYLOAD_KEY.search(spot.match))
 
 
 def _lockfile(value: str, spot: Spot) -> bool:
@@ -175,6 +298,11 @@ _FILTERS = (
     ("localised-text", _non_ascii),
     ("self-describing", _self_describing),
     ("human-chosen-password", _human_password),
+    ("vocabulary-words", _vocabulary_words),
+    ("sequential", _sequential),
+    ("repeated-words", _repeated_words),
+    ("descriptive-name", _descriptive_name),
+    ("example-payload", _example_payload),
     ("masked", _masked),
     ("generated-lockfile", _lockfile),
     ("minified-bundle", _minified),
@@ -198,6 +326,11 @@ _PUBLIC_TEST_KEYS = frozenset(
         "2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
     }
 )
+
+
+# Write-only keys a provider expects in front-end code (PostHog's phc_ project key): they belong
+# in config, so they are reported, but as a warning; a leaked one only lets a caller send events.
+PUBLIC_WRITE_ONLY = frozenset({"posthog-project-api-key"})
 
 
 def public_test_key(secret: str) -> bool:

@@ -74,6 +74,17 @@ class Rule:
         """Generic rules yield to a provider rule that matches the same secret."""
         return self.family == "generic"
 
+    @cached_property
+    def free_value(self) -> bool:
+        """The secret is whatever follows a name (`bitget_passphrase = ...`), with no format of its own.
+
+        judge.py reads such a value's shape (an identifier, words a person chose) as it does for
+        generic rules; a value with a fixed prefix (`ghp_`, `xoxb-`) is never judged that way.
+        """
+        m = re.search(rb"\(\?P<secret\w*>", self.regex)
+        rest = self.regex[m.end() :] if m else b""
+        return self.generic or rest.startswith((b"[", b"(?:[", b"(?<", b".", b"\\S", b"\\w"))
+
 
 def builtin_rules_dir() -> Path:
     """The shipped rules: inside the wheel, or `rules/` of a source checkout."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from secret_hygiene import timebudget
 from secret_hygiene.errors import RuleError
 from secret_hygiene.formats import NotebookView, decode_wide, notebook_view
-from secret_hygiene.judge import PUBLIC_BY_DESIGN, Spot, drop_reason, public_test_key
+from secret_hygiene.judge import PUBLIC_BY_DESIGN, PUBLIC_WRITE_ONLY, Spot, drop_reason, public_test_key
 from secret_hygiene.model import Blob, Finding, Level, Skipped
 from secret_hygiene.noise import is_placeholder, shannon_entropy
 from secret_hygiene.prefilter import Prefilter, Windows
@@ -187,7 +187,7 @@ def _level(rule: Rule, secret: str) -> Level:
     """A note for keys public by design, a warning for public test keys, else an error."""
     if rule.id in PUBLIC_BY_DESIGN:
         return "note"
-    return "warning" if public_test_key(secret) else "error"
+    return "warning" if rule.id in PUBLIC_WRITE_ONLY or public_test_key(secret) else "error"
 
 
 def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str) -> bool:
@@ -201,6 +201,7 @@ def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str
         previous=previous.decode("utf-8", "replace"),
         path=path,
         generic=rule.generic,
+        free=rule.free_value,
     )
     return drop_reason(secret, spot) is not None
 
