@@ -81,10 +81,7 @@ def _load(text: str, shown: str) -> Any:
         node = loader.get_single_node()
         return None if node is None else _build(loader, node)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = f"{mark.line + 1}:" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise LedgerError(f"{shown}:{line} invalid YAML in the rotation ledger: {problem}") from None
+        raise _invalid(exc, shown) from None
     except ValueError as exc:  # a timestamp-shaped scalar that is no date, e.g. 2026-13-01
         raise LedgerError(f"{shown}: invalid date in the rotation ledger: {exc}") from None
     except TypeError:  # an unhashable key, e.g. a mapping used as a key
@@ -118,12 +115,17 @@ def _parse(text: str, shown: str) -> Any:
     try:
         return _yaml().load(text)
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = f"{mark.line + 1}:" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise LedgerError(f"{shown}:{line} invalid YAML in the rotation ledger: {problem}") from None
+        raise _invalid(exc, shown) from None
     except ValueError as exc:  # a timestamp-shaped scalar that is no date, e.g. 2026-13-01
         raise LedgerError(f"{shown}: invalid date in the rotation ledger: {exc}") from None
+
+
+def _invalid(exc: Exception, shown: str) -> LedgerError:
+    """One line naming the ledger, the line and the problem; libyaml's and ruamel's errors alike."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = f"{mark.line + 1}:" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or "invalid YAML"
+    return LedgerError(f"{shown}:{line} invalid YAML in the rotation ledger: {problem}")
 
 
 def _read(path: Path, shown: str) -> bytes | None:
