@@ -10,6 +10,7 @@ then either writes after the first or stops with a clear lock error, never a hal
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,12 +91,26 @@ def open_db(path: Path) -> sqlite3.Connection:
     """Open (creating and migrating) the results database."""
     try:
         db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
+        _wal(db)
         db.execute("PRAGMA foreign_keys=ON")
         migrate(db)
     except sqlite3.DatabaseError as exc:
         raise SecretHygieneError(f"{path}: not a usable results database ({exc})") from None
     return db
+
+
+def _wal(db: sqlite3.Connection, seconds: float = 30.0) -> None:
+    """Switch to WAL mode. Switching needs the file to itself and SQLite reports "locked" at once,
+    without waiting, while another run holds it (two runs creating one new database): retry."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def migrate(db: sqlite3.Connection) -> None:
