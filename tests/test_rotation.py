@@ -225,7 +225,7 @@ def test_git_dates_come_from_the_commit_that_introduced_the_value(git_repo: Path
     )  # fmt: skip
     assert ages["DEPLOY_TOKEN"].state == "overdue"
     assert (ages["HOOK_SECRET"].rotated, ages["HOOK_SECRET"].state) == (date(2026, 4, 26), "ok")  # UTC day
-    assert (ages["API_KEY"].source, ages["API_KEY"].state) == (None, "unknown")  # an empty value has no age
+    assert "API_KEY" not in ages  # an empty template value is no key: nothing to rotate
     assert "LOG_LEVEL" not in ages
 
 
@@ -262,9 +262,14 @@ def test_placeholder_templates_yield_to_the_env_file_and_never_count_as_values(g
     commit(git_repo, {".gitignore": ".env\n", ".env.example": template}, when="2025-01-01T00:00:00+00:00")
     (git_repo / ".env").write_text(f"STRIPE_SECRET_KEY={_stripe(16)}\nDEBUG=1\n", encoding="utf-8")
     ages = _assess(git_repo).keys
-    assert [(a.name, a.path, a.state) for a in ages] == [
-        ("STRIPE_SECRET_KEY", ".env", "unknown"), ("SENTRY_DSN_TOKEN", ".env.example", "unknown"),
-    ]  # fmt: skip
+    assert [(a.name, a.path, a.state) for a in ages] == [("STRIPE_SECRET_KEY", ".env", "unknown")]
+
+
+def test_a_template_of_empty_values_and_placeholders_has_no_key_to_rotate(git_repo: Path) -> None:
+    names = [f"SERVICE{i}_API_KEY=" for i in range(40)]
+    template = "\n".join([*names, "DB_PASSWORD=changeme", "SECRET_KEY=your-secret-key-here", ""])
+    commit(git_repo, {".gitignore": ".env\n", ".env.example": template}, when="2025-01-01T00:00:00+00:00")
+    assert list(_assess(git_repo).keys) == []
 
 
 def test_values_matching_a_leak_rule_count_whatever_their_name(git_repo: Path) -> None:

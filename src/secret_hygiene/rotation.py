@@ -270,9 +270,9 @@ def discover(
 
 
 def _keep(keys: list[EnvKey], only_file: str | None) -> list[EnvKey]:
-    """A template's placeholder stands for the real key: drop it when an env file holds that key."""
-    real = {k.name for k in keys if not k.template}
-    kept = [k for k in keys if not (k.template and k.placeholder and k.name in real)]
+    """Keys that exist. A template's empty or placeholder value is no key with an age: it stands
+    for a key that lives elsewhere (an env file, the ledger), so rotation does not track it."""
+    kept = [k for k in keys if not (k.template and k.placeholder)]
     return [k for k in kept if only_file is None or k.path == only_file]
 
 
