@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -10,10 +11,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from secret_hygiene import __version__
+from secret_hygiene import __version__, atomic
+from secret_hygiene.commands.rotation import moment
 from secret_hygiene.context import Context
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.model import Finding, Report
+from secret_hygiene.org.work import Outcome
 
 CHECKING = False  # takes the output flags itself: its JSON adds a repository field
 HELP = "audit many repositories (paths, directories of repositories, git URLs, @lists) into one report"
@@ -38,7 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--full", action="store_true", help="rescan every repository whole, even unchanged ones"
     )
-    parser.add_argument("--now", metavar="DATE", help="judge key ages as of DATE (default: now, UTC)")
+    parser.add_argument(
+        "--now", type=moment, metavar="DATE", help="judge key ages as of DATE (default: now)"
+    )
     parser.add_argument("--format", choices=FORMATS, help="default: text (github under GitHub Actions)")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
     parser.add_argument(
@@ -67,7 +72,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     found = targets.expand(args.sources, ctx.cwd)
     if not found:
         raise SecretHygieneError("org-audit: the sources name no repository")
-    now = _now(args.now)
+    now: datetime = args.now or datetime.now(timezone.utc)
     db = store.open_db(ctx.cwd / args.db)
     try:
         previous = {} if args.full else store.previous_heads(db)
@@ -89,16 +94,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     return _emit(args, ctx, report, outcomes)
 
 
-def _now(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(timezone.utc)
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise SecretHygieneError(f"org-audit: --now {text!r} is not a date YYYY-MM-DD") from None
-    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
-
-
 def _cache(args: argparse.Namespace, ctx: Context) -> Path:
     if args.cache is not None:
         given: Path = args.cache
@@ -116,13 +111,14 @@ def _html(db: sqlite3.Connection) -> str:
 
 
 def _write(path: Path, text: str) -> None:
+    """Every file the tool writes goes through atomic.write (given on the command line)."""
     try:
-        path.write_text(text, encoding="utf-8")
+        atomic.write(path, text.encode("utf-8", "surrogateescape"))
     except OSError as exc:
         raise SecretHygieneError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _emit(args: argparse.Namespace, ctx: Context, report: Report, outcomes: Sequence[object]) -> int:
+def _emit(args: argparse.Namespace, ctx: Context, report: Report, outcomes: Sequence[Outcome]) -> int:
     from secret_hygiene.org.results import audited, exit_code
 
     workflow = ctx.environ.get("GITHUB_ACTIONS") == "true"
@@ -133,11 +129,9 @@ def _emit(args: argparse.Namespace, ctx: Context, report: Report, outcomes: Sequ
     if args.quiet and not report.findings and args.output is None and code == 0:
         return code
     if args.output is not None:
-        try:
-            with open(ctx.cwd / args.output, "w", encoding="utf-8") as fh:
-                _render(fmt, report, fh, args.verbose, workflow)
-        except OSError as exc:
-            raise SecretHygieneError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        buffer = io.StringIO()
+        _render(fmt, report, buffer, args.verbose, workflow)
+        _write(ctx.cwd / args.output, buffer.getvalue())
     else:
         _render(fmt, report, ctx.stdout, args.verbose, workflow)
     return code

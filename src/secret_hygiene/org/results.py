@@ -34,9 +34,9 @@ def complete(db: sqlite3.Connection, o: Outcome) -> Outcome:
     return replace(o, rows=o.rows + carried)
 
 
-def audited(outcomes: Sequence[object]) -> int:
+def audited(outcomes: Sequence[Outcome]) -> int:
     """How many repositories were audited (not failed)."""
-    return sum(1 for o in outcomes if isinstance(o, Outcome) and o.status != "failed")
+    return sum(1 for o in outcomes if o.status != "failed")
 
 
 def report(outcomes: Sequence[Outcome], changes: Mapping[str, store.Change], run_id: int) -> Report:

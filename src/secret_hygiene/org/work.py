@@ -16,10 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from secret_hygiene import gitrepo
 from secret_hygiene.errors import SecretHygieneError
+from secret_hygiene.keyage import KeyAge
+from secret_hygiene.model import Finding
 from secret_hygiene.org.targets import Target, mirror_dir
 
 # Scans of other people's repositories must not leave rotation state behind: audit treats a CI
@@ -168,7 +169,7 @@ def run_checks(
     return rows, keys, guarded.notes
 
 
-def _row(f: Any, families: Mapping[str, str]) -> Row:
+def _row(f: Finding, families: Mapping[str, str]) -> Row:
     family = families.get(f.rule_id) or f.check.split("-", 1)[0]
     return Row(
         f.check, f.rule_id, f.path, f.line, f.column, f.commit, f.message, f.secret, f.fingerprint,
@@ -176,7 +177,7 @@ def _row(f: Any, families: Mapping[str, str]) -> Row:
     )  # fmt: skip
 
 
-def _key(a: Any) -> KeyRow:
+def _key(a: KeyAge) -> KeyRow:
     return KeyRow(
         a.name, a.path, a.state, a.rotated.isoformat() if a.rotated else None, a.age_days,
         a.due.isoformat() if a.due else None, a.max_age_days, a.owner, a.provider,
