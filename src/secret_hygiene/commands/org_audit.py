@@ -41,9 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--full", action="store_true", help="rescan every repository whole, even unchanged ones"
     )
-    parser.add_argument(
-        "--now", type=moment, metavar="DATE", help="judge key ages as of DATE (default: now)"
-    )
+    parser.add_argument("--now", type=moment, metavar="DATE", help="judge key ages as of DATE (default: now)")
     parser.add_argument("--format", choices=FORMATS, help="default: text (github under GitHub Actions)")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
     parser.add_argument(
