@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from secret_hygiene.rules import Rule, load_rules  # noqa: E402
+from secret_hygiene.engine.rules import Rule, load_rules  # noqa: E402
 
 BENCH = ROOT / "bench"
 PEERS = ("gitleaks", "kingfisher", "noseyparker", "trufflehog", "betterleaks")

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from secret_hygiene.ruleformat import flatten
+from secret_hygiene.engine.ruleformat import flatten
 
 LIMIT = 160
 WIDTH = 120  # target width of folded content
@@ -47,7 +47,7 @@ def main(paths: list[str]) -> int:
 
 def _normal(text: str) -> Any:
     """The pack's data with each regex replaced by the parse tree of its flat form."""
-    from secret_hygiene import ruleformat
+    from secret_hygiene.engine import ruleformat
 
     doc = yaml.safe_load(text) or {}
     for rule in doc.get("rules", []):

@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 import yaml
 
-from secret_hygiene.action import verdict
+from secret_hygiene.integrations.github_action.action import verdict
 from tests.conftest import commit, git, github_token
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,9 +52,9 @@ class Runner:
         }
 
     def run(self, event_name: str, event: dict[str, Any], **inputs: str) -> subprocess.CompletedProcess[str]:
-        """`python -m secret_hygiene.action`, as the action's run step calls it."""
+        """`python -m secret_hygiene.integrations.github_action.action`, as the action's run step calls it."""
         return subprocess.run(
-            [sys.executable, "-m", "secret_hygiene.action"], cwd=self.workspace,
+            [sys.executable, "-m", "secret_hygiene.integrations.github_action.action"], cwd=self.workspace,
             env=self.env(event_name, event, inputs), capture_output=True, text=True, check=False,
         )  # fmt: skip
 

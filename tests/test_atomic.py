@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from secret_hygiene import atomic, cache
+from secret_hygiene import atomic
+from secret_hygiene.engine import cache
 from secret_hygiene.errors import LedgerError
-from secret_hygiene.ledger import load_ledger, record_rotation
+from secret_hygiene.rotation.ledger import load_ledger, record_rotation
 from tests.conftest import commit, git, run_cli
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
@@ -44,7 +45,7 @@ WRITER = """
 import sys
 from datetime import date
 from pathlib import Path
-from secret_hygiene.ledger import record_rotation
+from secret_hygiene.rotation.ledger import record_rotation
 path = Path(sys.argv[1])
 days = [date(2026, 2, 1), date(2026, 3, 1)]
 print("ready", flush=True)
@@ -198,7 +199,7 @@ def test_atomic_write_keeps_the_mode_and_style(tmp_path: Path) -> None:
 SAVER = """
 import sys
 from pathlib import Path
-from secret_hygiene.fingerprints import Record, load_store, save_store
+from secret_hygiene.rotation.state import Record, load_store, save_store
 store = load_store(Path(sys.argv[1]))
 for n in range(150):
     save_store(store.with_record(".env", f"KEY_{n % 9}", Record("ab" * 16, "2026-05-01")))

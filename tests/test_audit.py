@@ -9,10 +9,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from secret_hygiene import rules as rules_mod
-from secret_hygiene import scanner
-from secret_hygiene.commands import common
-from secret_hygiene.merge import fold_duplicates, strictly, with_history
+from secret_hygiene.cli.commands import common
+from secret_hygiene.engine import rules as rules_mod
+from secret_hygiene.engine import scanner
+from secret_hygiene.engine.merge import fold_duplicates, strictly, with_history
 from secret_hygiene.model import Finding
 from tests.conftest import commit, fake, git, github_token, run_cli
 

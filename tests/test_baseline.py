@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from secret_hygiene.baseline import Known, load
+from secret_hygiene.baseline.known import Known, load
 from secret_hygiene.cli import main
 from secret_hygiene.context import Context
+from secret_hygiene.engine.rules import load_rules
+from secret_hygiene.engine.scanner import Engine, redacted_lines
 from secret_hygiene.errors import BaselineError
 from secret_hygiene.model import Blob, Finding
-from secret_hygiene.rules import load_rules
-from secret_hygiene.scanner import Engine, redacted_lines
 from tests.conftest import Run, commit, fake, git, github_token, run_cli
 
 FILE = ".secret-hygiene-baseline.json"

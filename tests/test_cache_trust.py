@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from secret_hygiene import cache, rules
-from secret_hygiene.prefilter import Prefilter
-from secret_hygiene.rules import load_pack, load_rules
+from secret_hygiene.engine import cache, rules
+from secret_hygiene.engine.prefilter import Prefilter
+from secret_hygiene.engine.rules import load_pack, load_rules
 
 
 class _Exploit:

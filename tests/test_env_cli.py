@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from secret_hygiene.envfiles.fix import HEADER
+from secret_hygiene.env.fix import HEADER
 from tests.conftest import commit, fake, git, github_token, run_cli
 
 TEMPLATES = Path(__file__).parent / "fixtures" / "env_templates"

@@ -11,14 +11,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from secret_hygiene.config import Config
-from secret_hygiene.envfiles import kind
-from secret_hygiene.envfiles.fix import HEADER, append, root_patterns
-from secret_hygiene.envfiles.templates import check_template, counterparts, drift, parse
-from secret_hygiene.envfiles.values import non_secret, public_demo, secret_like_name, url_passwords
+from secret_hygiene.engine.rules import load_rules
+from secret_hygiene.engine.scanner import Engine
+from secret_hygiene.env import kind
+from secret_hygiene.env.fix import HEADER, append, root_patterns
+from secret_hygiene.env.templates import check_template, counterparts, drift, parse
+from secret_hygiene.env.values import non_secret, public_demo, secret_like_name, url_passwords
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.model import Finding, Skipped
-from secret_hygiene.rules import load_rules
-from secret_hygiene.scanner import Engine
 from tests.conftest import fake
 
 TEMPLATES = sorted((Path(__file__).parent / "fixtures" / "env_templates").iterdir())
@@ -331,7 +331,7 @@ def test_append_streams_a_huge_gitignore_and_keeps_it_whole(tmp_path: Path) -> N
     size = path.stat().st_size
     script = (
         "import resource, sys\nfrom pathlib import Path\n"
-        "from secret_hygiene.envfiles.fix import append\n"
+        "from secret_hygiene.env.fix import append\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "print(append(Path(sys.argv[1]), ['.env']))\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from secret_hygiene import filescan
+from secret_hygiene.engine.rules import load_rules
 from secret_hygiene.model import Finding, Skipped
-from secret_hygiene.rules import load_rules
+from secret_hygiene.sources import filescan
 from tests.conftest import github_token
 
 

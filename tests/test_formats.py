@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from secret_hygiene.formats import decode_line, decode_string, decode_wide, notebook_view
+from secret_hygiene.engine.rules import load_rules
+from secret_hygiene.engine.scanner import Engine
 from secret_hygiene.model import Blob, Finding, Skipped
-from secret_hygiene.rules import load_rules
-from secret_hygiene.scanner import Engine
+from secret_hygiene.sources.formats import decode_line, decode_string, decode_wide, notebook_view
 from tests.conftest import commit, fake, git, github_token, run_cli
 
 ENGINE = Engine(load_rules())
@@ -319,7 +319,7 @@ def test_a_notebook_with_a_large_image_output_scans_in_time_and_memory_near_its_
 
 
 def test_context_lines_of_a_notebook_never_show_a_key_rules_find_only_decoded() -> None:
-    from secret_hygiene.scanner import redacted_lines
+    from secret_hygiene.engine.scanner import redacted_lines
 
     lines, keys = trading_lines(31)
     text = json.dumps(notebook([code([*lines[2:4], "print(exchange)\n"])]), indent=1)

@@ -13,8 +13,8 @@ import pytest
 
 from secret_hygiene.cli import main
 from secret_hygiene.context import Context
-from secret_hygiene.history import diff_path, parse
 from secret_hygiene.model import Blob, Skipped
+from secret_hygiene.sources.patches import diff_path, parse
 from tests.conftest import commit, fake, git, github_token, run_cli
 
 SCHEMA = Path(__file__).resolve().parent / "fixtures" / "sarif-schema-2.1.0.json"  # OASIS, vendored

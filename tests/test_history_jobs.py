@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from secret_hygiene.commands import history as history_cmd
+from secret_hygiene.cli.commands import history as history_cmd
 from tests.conftest import commit, git, github_token, run_cli
 
 

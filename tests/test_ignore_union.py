@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from secret_hygiene.sources import _Ignore, gitignore_spec, walk
+from secret_hygiene.sources.files import _Ignore, gitignore_spec, walk
 from tests.conftest import git
 
 PATTERNS = ["*.o", "!keep.o", "build/", "/root.txt", "**/x/y", "doc/**/*.tmp", "!doc/a/ok.tmp", "[ab]?.log"]

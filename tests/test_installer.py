@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from secret_hygiene import installer
+from secret_hygiene.integrations import git_hooks as installer
 from tests.conftest import commit, git, github_token, run_cli
 
 # A hook someone else wrote: logs that it ran and what git gave it on stdin.

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from secret_hygiene import installer
+from secret_hygiene.integrations import git_hooks as installer
 from tests.conftest import run_cli
 
 TEAM = "#!/bin/sh\n# team hook\n# secret-hygiene-hook: pre-commit\nexit 0\n"

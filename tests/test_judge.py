@@ -9,10 +9,10 @@ from __future__ import annotations
 import base64
 import json
 
-from secret_hygiene.judge import Spot, drop_reason
+from secret_hygiene.engine.judge import Spot, drop_reason
+from secret_hygiene.engine.rules import load_rules
+from secret_hygiene.engine.scanner import Engine
 from secret_hygiene.model import Blob, Finding
-from secret_hygiene.rules import load_rules
-from secret_hygiene.scanner import Engine
 from tests.conftest import fake
 
 ENGINE = Engine(load_rules())

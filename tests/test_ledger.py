@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from secret_hygiene.errors import LedgerError
-from secret_hygiene.ledger import load_ledger, record_rotation
+from secret_hygiene.rotation.ledger import load_ledger, record_rotation
 
 LEDGER = """\
 # Rotation ledger: reviewed every quarter.

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from secret_hygiene.engine.prefilter import _line_windows, _windows
+from secret_hygiene.engine.rules import load_rules
+from secret_hygiene.engine.scanner import MATCH_CAP, Engine
 from secret_hygiene.model import Blob, Finding, Skipped
-from secret_hygiene.prefilter import _line_windows, _windows
-from secret_hygiene.rules import load_rules
-from secret_hygiene.scanner import MATCH_CAP, Engine
 
 ENGINE = Engine(load_rules())
 

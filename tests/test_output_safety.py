@@ -89,7 +89,7 @@ def test_the_reporters_redact_a_key_in_any_field(fmt: str, verbose: bool) -> Non
 
 
 def test_the_job_summary_redacts_and_renders_no_markup() -> None:
-    from secret_hygiene.action_summary import markdown
+    from secret_hygiene.integrations.github_action.summary import markdown
 
     token = github_token(93)
     finding = {"level": "error", "check": "leak", "rule_id": "r", "line": 1, "secret": "ab** (9 chars)",

@@ -30,7 +30,8 @@ def test_wheel_ships_rules_and_loads_them_outside_the_checkout(tmp_path: Path) -
     assert packs == sorted(p.name for p in (ROOT / "rules").glob("*.yaml"))
     assert "secret_hygiene/py.typed" in names  # PEP 561: type checkers use our annotations
     probe = (
-        "import secret_hygiene.rules as r; d = r.builtin_rules_dir(); print(d); print(len(r.load_rules()))"
+        "import secret_hygiene.engine.rules as r; d = r.builtin_rules_dir(); "
+        "print(d); print(len(r.load_rules()))"
     )
     run = subprocess.run(
         [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(tmp_path / 'site')!r}); {probe}"],

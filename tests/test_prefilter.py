@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from secret_hygiene.engine.prefilter import Prefilter, relax
+from secret_hygiene.engine.rules import load_rules
+from secret_hygiene.engine.scanner import Engine
 from secret_hygiene.model import Blob, Finding
-from secret_hygiene.prefilter import Prefilter, relax
-from secret_hygiene.rules import load_rules
-from secret_hygiene.scanner import Engine
 
 RULES = load_rules()
 

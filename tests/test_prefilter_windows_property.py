@@ -7,10 +7,10 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from secret_hygiene.engine.prefilter import _line_windows, _windows
+from secret_hygiene.engine.rules import load_rules
+from secret_hygiene.engine.scanner import Engine
 from secret_hygiene.model import Blob, Finding
-from secret_hygiene.prefilter import _line_windows, _windows
-from secret_hygiene.rules import load_rules
-from secret_hygiene.scanner import Engine
 
 RULES = [r for r in load_rules() if r.id.startswith(("generic-", "aws-", "github-", "stripe-", "jwt"))]
 FAST, SLOW = Engine(RULES), Engine(RULES, use_hyperscan=False)

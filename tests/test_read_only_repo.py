@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from secret_hygiene import gitrepo
-from secret_hygiene.commands.history import READ_ONLY_NOTE
+from secret_hygiene.cli.commands.history import READ_ONLY_NOTE
+from secret_hygiene.sources import git as gitrepo
 from tests.conftest import commit, git, github_token, run_cli
 
 NOBODY = 65534

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from secret_hygiene.baseline.review import context
+from secret_hygiene.engine.rules import load_rules
+from secret_hygiene.engine.scanner import Engine
 from secret_hygiene.model import Blob, Finding
-from secret_hygiene.review import context
-from secret_hygiene.rules import load_rules
-from secret_hygiene.scanner import Engine
 from tests.conftest import commit, fake, github_token, run_cli
 from tests.test_baseline import run_tty
 

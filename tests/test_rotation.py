@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from secret_hygiene.config import Config, RotationConfig
-from secret_hygiene.fingerprints import repo_id
-from secret_hygiene.gitrepo import open_repo
-from secret_hygiene.keyage import KeyAge, classify, thresholds
-from secret_hygiene.ledger import Ledger, LedgerEntry
-from secret_hygiene.rotation import Assessment, assess, env_files, ledger_location, secret_like
-from secret_hygiene.rotation_record import record
-from secret_hygiene.rules import Rule, builtin_rules_dir, load_pack
+from secret_hygiene.engine.rules import Rule, builtin_rules_dir, load_pack
+from secret_hygiene.rotation.assess import Assessment, assess, env_files, ledger_location, secret_like
+from secret_hygiene.rotation.keyage import KeyAge, classify, thresholds
+from secret_hygiene.rotation.ledger import Ledger, LedgerEntry
+from secret_hygiene.rotation.record import record
+from secret_hygiene.rotation.state import repo_id
+from secret_hygiene.sources.git import open_repo
 from tests.conftest import commit, fake, git, github_token, run_cli
 
 RULES: list[Rule] = [
@@ -525,7 +525,7 @@ def test_a_ledger_outside_the_repository_is_named_by_its_path(tmp_path: Path) ->
 
 def test_config_excludes_hold_for_key_discovery() -> None:
     from secret_hygiene.config import parse_config
-    from secret_hygiene.rotation import env_files
+    from secret_hygiene.rotation.assess import env_files
 
     config = parse_config({"exclude": ["fixtures/"]}, "test", Path("."))
     files = [("fixtures/demo/.env.example", True), ("app/.env.example", True)]

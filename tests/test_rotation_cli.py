@@ -11,10 +11,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from secret_hygiene.commands.rotation import render_table
-from secret_hygiene.keyage import KeyAge
+from secret_hygiene.cli.commands.rotation import render_table
 from secret_hygiene.model import Skipped
-from secret_hygiene.rotation import Assessment
+from secret_hygiene.rotation.assess import Assessment
+from secret_hygiene.rotation.keyage import KeyAge
 from tests.conftest import commit, fake, github_token, run_cli
 
 SCHEMA = Path(__file__).resolve().parent / "fixtures" / "sarif-schema-2.1.0.json"  # OASIS, vendored

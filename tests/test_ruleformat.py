@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from secret_hygiene.commands.rotation import render_table
+from secret_hygiene.cli.commands.rotation import render_table
+from secret_hygiene.engine.ruleformat import check_min_version
+from secret_hygiene.engine.rules import Rule, load_pack, load_rules
+from secret_hygiene.engine.ruletest import check_examples
+from secret_hygiene.engine.scanner import Engine
 from secret_hygiene.errors import RuleError
-from secret_hygiene.keyage import KeyAge, key_finding
 from secret_hygiene.model import Blob, Finding, Report
 from secret_hygiene.reporters.text import render_text
-from secret_hygiene.rotation import Assessment
-from secret_hygiene.ruleformat import check_min_version
-from secret_hygiene.rules import Rule, load_pack, load_rules
-from secret_hygiene.ruletest import check_examples
-from secret_hygiene.scanner import Engine
+from secret_hygiene.rotation.assess import Assessment
+from secret_hygiene.rotation.keyage import KeyAge, key_finding
 from tests.conftest import run_cli
 
 TOKEN = "demo_" + "k3j4h5g6f7d8s9a0q1w2"

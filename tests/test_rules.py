@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from secret_hygiene.engine.rules import builtin_rules_dir, load_pack, load_rules
+from secret_hygiene.engine.ruletest import check_examples
 from secret_hygiene.errors import RuleError
-from secret_hygiene.rules import builtin_rules_dir, load_pack, load_rules
-from secret_hygiene.ruletest import check_examples
 from tests.conftest import run_cli
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from secret_hygiene import rules
-from secret_hygiene.commands import common
+from secret_hygiene.cli.commands import common
+from secret_hygiene.engine import rules
 from tests.conftest import commit, git, run_cli
 
 

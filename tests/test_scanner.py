@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from secret_hygiene.engine.rules import load_pack, load_rules
+from secret_hygiene.engine.scanner import Engine, fingerprint, redact
 from secret_hygiene.model import Blob, Finding, Skipped
-from secret_hygiene.rules import load_pack, load_rules
-from secret_hygiene.scanner import Engine, fingerprint, redact
 from tests.conftest import ALNUM, fake, github_token
 
 RULES = load_rules()

@@ -8,11 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from secret_hygiene.engine.noise import shannon_entropy
+from secret_hygiene.engine.rules import load_rules
+from secret_hygiene.engine.scanner import Engine
+from secret_hygiene.integrations.detect_secrets import SecondOpinion, second_opinion
 from secret_hygiene.model import Blob, Finding
-from secret_hygiene.noise import shannon_entropy
-from secret_hygiene.rules import load_rules
-from secret_hygiene.scanner import Engine
-from secret_hygiene.second_opinion import SecondOpinion, second_opinion
 from tests.conftest import commit, fake, git, github_token, run_cli
 
 ENTROPY_RULE = "detect-secrets:Base64HighEntropyString"

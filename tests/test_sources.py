@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from secret_hygiene.model import Skipped
-from secret_hygiene.sources import read_file, walk
+from secret_hygiene.sources.files import read_file, walk
 from tests.conftest import commit, github_token, run_cli
 
 

@@ -118,9 +118,9 @@ MISSING_SHA = "1234567890" * 4
 
 
 def test_a_staged_blob_missing_from_the_store_is_skipped_not_a_crash(git_repo: Path) -> None:
-    from secret_hygiene import gitrepo
     from secret_hygiene.model import Blob, Skipped
-    from secret_hygiene.staged import _read
+    from secret_hygiene.sources import git as gitrepo
+    from secret_hygiene.sources.staged import _read
 
     commit(git_repo, {"README.md": "x\n"})
     repo = gitrepo.open_repo(git_repo)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from secret_hygiene.sources import gitignore_spec, walk
+from secret_hygiene.sources.files import gitignore_spec, walk
 
 
 def test_gitignore_matchers_use_the_pure_python_backend() -> None:

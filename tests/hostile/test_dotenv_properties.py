@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from secret_hygiene.envfiles.templates import check_template, decode, parse
+from secret_hygiene.engine.rules import load_rules
+from secret_hygiene.engine.scanner import Engine
+from secret_hygiene.env.templates import check_template, decode, parse
 from secret_hygiene.model import Finding, Skipped
-from secret_hygiene.rules import load_rules
-from secret_hygiene.scanner import Engine
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

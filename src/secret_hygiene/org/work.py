@@ -17,14 +17,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from secret_hygiene import gitrepo
 from secret_hygiene.errors import SecretHygieneError
-from secret_hygiene.keyage import KeyAge
 from secret_hygiene.model import Finding
 from secret_hygiene.org.targets import Target, mirror_dir
+from secret_hygiene.rotation.keyage import KeyAge
+from secret_hygiene.sources import git as gitrepo
 
 # Scans of other people's repositories must not leave rotation state behind: audit treats a CI
-# environment as stateless (src/secret_hygiene/rotation.py), which is what an org-audit is.
+# environment as stateless (src/secret_hygiene/rotation/assess.py), which is what an org-audit is.
 _STATELESS = {"CI": "true"}
 
 
@@ -137,12 +137,12 @@ def run_checks(
     root: Path, now: datetime, since: str | None
 ) -> tuple[tuple[Row, ...], tuple[KeyRow, ...], tuple[str, ...]]:
     """audit's checks on one work tree, with the repository's own config and baseline."""
-    from secret_hygiene import baseline as baseline_mod
-    from secret_hygiene.commands import audit as audit_cmd
-    from secret_hygiene.commands.common import load_project
+    from secret_hygiene.baseline import known as baseline_mod
+    from secret_hygiene.cli.commands import audit as audit_cmd
+    from secret_hygiene.cli.commands.common import load_project
     from secret_hygiene.context import Context
     from secret_hygiene.reporters.safety import guard
-    from secret_hygiene.rotation import assess
+    from secret_hygiene.rotation.assess import assess
 
     environ: Mapping[str, str] = {**os.environ, **_STATELESS}
     quiet = io.StringIO()

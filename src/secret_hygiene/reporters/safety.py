@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from secret_hygiene.engine.scanner import Engine, redact
 from secret_hygiene.model import Finding, Report, Skipped
-from secret_hygiene.scanner import Engine, redact
 
 # C0/C1 controls, DEL, Unicode line/paragraph separators and bidi overrides (a name that reorders
 # the rest of the line), and lone surrogates (bytes of a non-UTF-8 file name, see gitrepo.py).
@@ -50,7 +50,7 @@ class Redactor:
     def engine(self) -> Engine:
         """The engine given, or the built-in rule packs (loaded only when something is checked)."""
         if self._engine is None:
-            from secret_hygiene.rules import load_rules  # only a report with text pays for the rules
+            from secret_hygiene.engine.rules import load_rules  # only a report with text pays for the rules
 
             self._engine = Engine(load_rules())
         return self._engine

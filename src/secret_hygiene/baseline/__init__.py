@@ -1,0 +1,1 @@
+"""Known findings: the baseline file, its review on a terminal, detect-secrets baselines read as ours."""

@@ -1,0 +1,368 @@
+"""Blobs + Rules -> Findings. The only module that holds matched secrets in plaintext."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from secret_hygiene.engine import timebudget
+from secret_hygiene.engine.judge import (
+    PUBLIC_BY_DESIGN,
+    PUBLIC_WRITE_ONLY,
+    Spot,
+    drop_reason,
+    public_test_key,
+)
+from secret_hygiene.engine.noise import is_placeholder, shannon_entropy
+from secret_hygiene.engine.prefilter import Prefilter, Windows
+from secret_hygiene.engine.rules import SEVERITIES, Rule, builtin_rules_dir
+from secret_hygiene.engine.suppress import line_allowed
+from secret_hygiene.errors import RuleError
+from secret_hygiene.model import Blob, Finding, Level, Skipped
+from secret_hygiene.sources.formats import NotebookView, decode_wide, notebook_view
+
+BINARY_SNIFF = 8192
+# Matches of one rule kept per blob: past this a blob is a generated dump, not a config, and
+# claiming overlaps and locating lines for each match would cost time quadratic in its size.
+MATCH_CAP = 100
+RAW_MATCH_CAP = 10 * MATCH_CAP  # regex matches looked at, rejected ones (placeholders) included
+# Seconds a rule not shipped with the tool may spend on one blob (see timebudget.py); the
+# shipped rules are reviewed for linear-time matching and run unbounded.
+CUSTOM_RULE_BUDGET = 2.0
+
+
+@dataclass(frozen=True)
+class _Hit:
+    rule_index: int
+    start: int
+    end: int
+    secret: str
+    accepted: bool = True
+
+
+class Engine:
+    """Rules compiled once, applied to many blobs."""
+
+    def __init__(self, rules: Sequence[Rule], use_hyperscan: bool = True) -> None:
+        self.rules = list(rules)
+        self.prefilter = Prefilter(self.rules, use_hyperscan)
+        # Provider rules before generic ones, severe before mild, then rule order (packs
+        # sorted by file name, rules in file order): the first to claim a span wins.
+        self._rank = {i: (r.generic, SEVERITIES.index(r.severity)) for i, r in enumerate(self.rules)}
+        self._paths = {i: r.paths for i, r in enumerate(self.rules) if r.paths}
+        self._companions = _companions(self.rules)
+        shipped = builtin_rules_dir()
+        self._custom = {i for i, r in enumerate(self.rules) if not Path(r.source).is_relative_to(shipped)}
+        self._over_budget: set[int] = set()  # custom rules stopped once: not run again
+
+    def scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
+        """Findings in one blob (each secret once, other lines listed), or a Skipped record."""
+        return once_per_blob(self._scan_blob(blob))
+
+    def _scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
+        """Findings in one blob, or a Skipped record when it is binary."""
+        data = blob.data
+        if b"\0" in data[:BINARY_SNIFF]:
+            wide = decode_wide(data)  # UTF-16/32 text has NULs too: same lines, same columns
+            if wide is None:
+                yield Skipped(blob.path, "binary", blob.commit)
+                return
+            blob = replace(blob, data=wide)
+        view = notebook_view(blob) if blob.path.endswith(".ipynb") else None
+        if view is not None:
+            blob = view.blob  # the notebook's strings decoded; findings map back to the file
+        data = blob.data
+        hits: list[_Hit] = []
+        capped: list[str] = []
+        for ri, windows in self.prefilter.candidates(data).items():
+            if ri in self._over_budget:
+                continue
+            if ri in self._paths and not _path_matches(self._paths[ri], blob.path):
+                continue
+            overflow: list[int] = []
+            try:
+                with timebudget.limit(CUSTOM_RULE_BUDGET) if ri in self._custom else nullcontext():
+                    matches = self._matches(ri, data, windows, overflow, blob.path)
+                    found = list(itertools.islice(matches, MATCH_CAP + 1))
+            except timebudget.OverBudget:
+                self._over_budget.add(ri)
+                reason = (
+                    f"rule {self.rules[ri].id} skipped here and in later files: it ran over its "
+                    f"{CUSTOM_RULE_BUDGET:g} s budget (a custom regex that backtracks)"
+                )
+                yield Skipped(blob.path, reason, blob.commit)
+                continue
+            if len(found) > MATCH_CAP or overflow:
+                capped.append(self.rules[ri].id)
+            hits += found[:MATCH_CAP]
+        for hit in self._claim(hits):
+            finding = self._finding(blob, data, hit, view)
+            if finding is not None:
+                yield finding
+        for rule_id in capped:
+            reason = f"partly scanned: rule {rule_id} stopped after {MATCH_CAP} matches"
+            yield Skipped(blob.path, reason, blob.commit)
+
+    def _matches(
+        self, ri: int, data: bytes, windows: Windows, overflow: list[int] | None = None, path: str = ""
+    ) -> Iterator[_Hit]:
+        """Hits of rule `ri`; with `overflow`, stops after RAW_MATCH_CAP matches and says so there."""
+        rule = self.rules[ri]
+        spans = windows if windows is not None else [(0, len(data))]
+        matches = (m for start, stop in spans for m in rule.pattern.finditer(data, start, stop))
+        for seen, m in enumerate(matches):
+            if overflow is not None and seen >= RAW_MATCH_CAP:
+                overflow.append(ri)
+                return
+            group = rule.secret_group or _secret_group(m)
+            if ri in self._companions and not _companion_near(self._companions[ri], rule.within, data, m):
+                continue
+            secret = m.group(group).decode("utf-8", "replace") if m.group(group) else ""
+            accepted = self._accept(rule, secret) and not _dropped(rule, secret, m, data, path)
+            if accepted or not rule.generic:
+                # A provider rule that rejects a value (a documented sample, a placeholder)
+                # still claims its span, so the generic rules do not report it instead.
+                yield _Hit(ri, m.start(group), m.end(group), secret, accepted)
+
+    @staticmethod
+    def _accept(rule: Rule, secret: str) -> bool:
+        if len(secret) < 4 or is_placeholder(secret):
+            return False
+        if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
+            return False
+        return not any(p.search(secret) for p in rule.allow_patterns)
+
+    def _claim(self, hits: list[_Hit]) -> list[_Hit]:
+        kept: list[_Hit] = []
+        refused = [h for h in hits if not h.accepted]
+        ranked = sorted(
+            (h for h in hits if h.accepted),
+            key=lambda h: (*self._rank[h.rule_index], h.rule_index),
+        )
+        for hit in ranked:
+            rivals = kept + refused if self.rules[hit.rule_index].generic else kept
+            if not any(h.start < hit.end and hit.start < h.end for h in rivals):
+                kept.append(hit)
+        return sorted(kept, key=lambda h: (h.start, h.rule_index))
+
+    def _finding(
+        self, blob: Blob, data: bytes, hit: _Hit, view: NotebookView | None = None
+    ) -> Finding | None:
+        line_start = data.rfind(b"\n", 0, hit.start) + 1
+        line_end = _line_end(data, hit.start)
+        previous = b""
+        if line_start:
+            previous = data[data.rfind(b"\n", 0, line_start - 1) + 1 : line_start - 1]
+        if line_allowed(data[line_start:line_end], previous):
+            return None
+        line = data.count(b"\n", 0, hit.start) + 1
+        if blob.only_lines is not None and line not in blob.only_lines:
+            return None
+        column = len(data[line_start : hit.start].decode("utf-8", "replace")) + 1
+        if view is not None:
+            column = view.column(line, column)
+        if blob.line_map is not None and line <= len(blob.line_map):
+            line = blob.line_map[line - 1]
+        rule = self.rules[hit.rule_index]
+        return Finding(
+            level=_level(rule, hit.secret),
+            check="leak",
+            rule_id=rule.id,
+            path=blob.path,
+            line=line,
+            column=column,
+            message=rule.description,
+            fingerprint=fingerprint(rule.id, hit.secret),
+            secret=redact(hit.secret),
+            commit=blob.commit,
+            severity=rule.severity,
+            details=_details(rule, blob),
+            secret_hash=sha1_hex(hit.secret),
+            secret_hashes=_spellings(data[line_start:line_end], hit.start - line_start, hit),
+            prefix_hashes=_prefixes(hit.secret),
+        )
+
+
+def _level(rule: Rule, secret: str) -> Level:
+    """A note for keys public by design, a warning for public test keys, else an error."""
+    if rule.id in PUBLIC_BY_DESIGN:
+        return "note"
+    return "warning" if rule.id in PUBLIC_WRITE_ONLY or public_test_key(secret) else "error"
+
+
+def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str) -> bool:
+    """Whether a context filter of judge.py drops this match (a public address, an example...)."""
+    at = m.start()
+    line_start = data.rfind(b"\n", 0, at) + 1
+    previous = data[data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
+    spot = Spot(
+        match=m.group(0).decode("utf-8", "replace"),
+        line=data[line_start : _line_end(data, at)].decode("utf-8", "replace"),
+        previous=previous.decode("utf-8", "replace"),
+        path=path,
+        generic=rule.generic,
+        free=rule.free_value,
+    )
+    return drop_reason(secret, spot) is not None
+
+
+def once_per_blob(items: Iterator[Finding | Skipped]) -> Iterator[Finding | Skipped]:
+    """Each secret once per file: the first line reports it, the others go in `other_lines`."""
+    first: dict[tuple[str, str], Finding] = {}
+    more: dict[tuple[str, str], list[int]] = {}
+    out: list[Finding | Skipped] = []
+    for item in items:
+        if isinstance(item, Finding):
+            key = (item.rule_id, item.fingerprint)
+            if key in first:
+                more[key].append(item.line or 0)
+                continue
+            first[key], more[key] = item, []
+        out.append(item)
+    for item in out:
+        extra = more.get((item.rule_id, item.fingerprint)) if isinstance(item, Finding) else None
+        if isinstance(item, Finding) and extra:
+            lines = ",".join(str(n) for n in extra)
+            item = replace(item, details=(*item.details, ("other_lines", lines)))
+        yield item
+
+
+def find_in_text(text: str, engine: Engine, path: str = "<text>") -> list[Finding]:
+    """Leak findings in a piece of text (used by the env and rotation checks)."""
+    return [f for f in engine.scan_blob(Blob(path, text.encode("utf-8"))) if isinstance(f, Finding)]
+
+
+def _details(rule: Rule, blob: Blob) -> tuple[tuple[str, str], ...]:
+    details = [("family", rule.family)]
+    if rule.provider:
+        details.append(("provider", rule.provider))
+    if rule.revoke:
+        url, how = rule.revoke
+        details += [("revoke", url), ("fix", f"{how} ({url})")]
+    if blob.date:
+        details.append(("date", blob.date))
+    return tuple(details)
+
+
+def sha1_hex(text: str) -> str:
+    """The sha1 that detect-secrets records for a secret (its baselines' hashed_secret)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _spellings(line: bytes, start: int, hit: _Hit) -> frozenset[str]:
+    """sha1 of the secret without surrounding quotes, and of the quoted string holding it.
+
+    detect-secrets' keyword and high-entropy plugins record the quoted value, which may be
+    wider than what a rule captures (`"Bearer <token>"`).
+    """
+    found = {hit.secret.strip().strip("'\"")}
+    end = start + (hit.end - hit.start)
+    for quote in (b'"', b"'"):
+        left = line.rfind(quote, 0, start)
+        right = line.find(quote, end)
+        if left >= 0 and right >= 0:
+            found.add(line[left + 1 : right].decode("utf-8", "replace"))
+    return frozenset(sha1_hex(text) for text in found if text and text != hit.secret)
+
+
+def _prefixes(secret: str, longest: int = 64) -> frozenset[str]:
+    """sha1 of the secret's leading parts: detect-secrets' fixed-length patterns record a prefix
+    (32 characters of a Stripe key, only `ghp` of a GitHub token, `BEGIN ... PRIVATE KEY`)."""
+    found: set[str] = set()
+    for text in {secret, secret.lstrip("-")}:
+        found.update(sha1_hex(text[:n]) for n in range(3, min(len(text), longest + 1)))
+    return frozenset(found)
+
+
+def redacted_lines(data: bytes, engine: Engine, path: str = "") -> list[str]:
+    """The lines of `data` with every span any rule matches replaced by a redacted preview.
+
+    For showing a finding's context (baseline audit). Overlapping matches are merged; a
+    multi-line secret keeps its line breaks so the line numbers stay true. In a notebook, what
+    rules match in its decoded strings is masked in the file's own spelling first.
+    """
+    view = notebook_view(Blob(path, data)) if path.endswith(".ipynb") else None
+    if view is not None:
+        data = view.masked(_spans(view.blob.data, engine))
+    merged: list[list[int]] = []
+    for start, end in _spans(data, engine):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        elif end > start:
+            merged.append([start, end])
+    out: list[bytes] = []
+    done = 0
+    for start, end in merged:
+        secret = data[start:end].decode("utf-8", "replace")
+        out += [data[done:start], redact(secret).encode("utf-8"), b"\n" * secret.count("\n")]
+        done = end
+    out.append(data[done:])
+    return b"".join(out).decode("utf-8", "replace").splitlines()
+
+
+def _spans(data: bytes, engine: Engine) -> list[tuple[int, int]]:
+    """Every span of `data` any rule matches, sorted."""
+    candidates = engine.prefilter.candidates(data).items()
+    return sorted((h.start, h.end) for ri, w in candidates for h in engine._matches(ri, data, w))
+
+
+def _companions(rules: Sequence[Rule]) -> dict[int, re.Pattern[bytes]]:
+    """Composite rules (rules/README.md, `requires`): rule index -> the companion's compiled regex."""
+    out: dict[int, re.Pattern[bytes]] = {}
+    for i, rule in enumerate(rules):
+        if rule.requires_regex is not None:
+            out[i] = re.compile(rule.requires_regex)
+        elif rule.requires_id is not None:
+            raise RuleError(f"rule {rule.id!r} requires rule {rule.requires_id!r}, which is not loaded")
+    return out
+
+
+def _companion_near(companion: re.Pattern[bytes], within: int, data: bytes, m: re.Match[bytes]) -> bool:
+    """True when the companion matches in the lines from `within` above the match to `within` below."""
+    start = data.rfind(b"\n", 0, m.start()) + 1
+    for _ in range(within):
+        start = data.rfind(b"\n", 0, start - 1) + 1 if start else 0
+    end = _line_end(data, m.end())
+    for _ in range(within):
+        end = _line_end(data, end + 1) if end < len(data) else end
+    outside = data[start : m.start()] + b"\n" + data[m.end() : end]
+    return companion.search(outside) is not None
+
+
+def _path_matches(globs: tuple[str, ...], path: str) -> bool:
+    """A glob without `/` matches the file name, one with `/` the whole repository path."""
+    name = path.rsplit("/", 1)[-1]
+    return any(fnmatchcase(path if "/" in g else name, g) for g in globs)
+
+
+def _secret_group(m: re.Match[bytes]) -> int | str:
+    """The first participating group named `secret...`, else group 1, else the whole match."""
+    named = [n for n in m.re.groupindex if n.startswith("secret")]
+    for name in named:
+        if m.group(name) is not None:
+            return name
+    if named:
+        return named[0]
+    return 1 if m.re.groups else 0
+
+
+def _line_end(data: bytes, pos: int) -> int:
+    end = data.find(b"\n", pos)
+    return len(data) if end < 0 else end
+
+
+def fingerprint(rule_id: str, secret: str) -> str:
+    """Stable identity of a secret under a rule: a hash, never the secret."""
+    return hashlib.sha256(f"{rule_id}\0{secret}".encode()).hexdigest()[:40]
+
+
+def redact(secret: str) -> str:
+    """A preview that never holds the secret: a few leading characters and the length."""
+    shown = min(4, len(secret) // 4)
+    return f"{secret[:shown]}{'*' * 12} ({len(secret)} chars)"

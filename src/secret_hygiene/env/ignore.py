@@ -1,0 +1,192 @@
+"""Which files are env files or templates, and whether git ignores and untracks them (issue 5).
+
+Paths only: this module never reads an env file's values (those stay in envfiles.py).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+from typing import Any, Literal
+
+from secret_hygiene.config import Config
+from secret_hygiene.engine.scanner import fingerprint
+from secret_hygiene.model import Finding, Level
+from secret_hygiene.sources import git as gitrepo
+from secret_hygiene.sources.files import exclusion
+
+Kind = Literal["env", "template"]
+
+# Names that match `.env.*` / `*.env.*` but are source code or ciphertext meant to be committed
+# (dotenv-vault's `.env.vault`), not files holding values.
+_NOT_ENV_SUFFIXES = (
+    ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx", ".py", ".rb", ".go", ".rs",
+    ".java", ".kt", ".php", ".cs", ".swift", ".md", ".map", ".lock", ".vault",
+)  # fmt: skip
+
+
+def _matches(path: str, patterns: Iterable[str]) -> bool:
+    name = PurePosixPath(path).name
+    for pattern in patterns:
+        anchored = "/" in pattern.strip("/")
+        target = path if anchored else name
+        if fnmatch.fnmatchcase(target, pattern.strip("/")):
+            return True
+    return False
+
+
+def kind(path: str, config: Config) -> Kind | None:
+    """'template' for a template (config.templates), 'env' for an env file (config.env_files), else None."""
+    if _matches(path, config.templates):
+        return "template"
+    if PurePosixPath(path).name.endswith(_NOT_ENV_SUFFIXES):
+        return None
+    return "env" if _matches(path, config.env_files) else None
+
+
+def parent(path: str) -> str:
+    """The repo-relative directory of a path ('' at the root)."""
+    return path.rpartition("/")[0]
+
+
+def join(directory: str, name: str) -> str:
+    """A repo-relative path from a directory ('' for the root) and a name."""
+    return f"{directory}/{name}" if directory else name
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The env files and templates of a repository: tracked ones and those only on disk."""
+
+    env_files: tuple[str, ...]
+    templates: tuple[str, ...]
+    tracked: frozenset[str]
+
+    def directories(self) -> tuple[str, ...]:
+        """The root and every directory holding an env file or a template, sorted."""
+        return tuple(sorted({"", *(parent(p) for p in (*self.env_files, *self.templates))}))
+
+    def ignore_paths(self) -> list[str]:
+        """`.env` in every directory of interest, plus every env file that exists."""
+        paths = [join(d, ".env") for d in self.directories()]
+        return list(dict.fromkeys([*paths, *self.env_files]))
+
+
+def discover(repo: Any, config: Config) -> Layout:
+    """Tracked, untracked and ignored env files and templates (ignored directories are not entered)."""
+    tracked = gitrepo.ls_files(repo, [])
+    others = gitrepo.ls_files(repo, [], untracked=True) + gitrepo.ignored_files(repo)
+    spec = exclusion(config.exclude)
+    found: dict[str, Kind] = {}
+    for path in [*tracked, *others]:
+        if path.endswith("/") or (spec is not None and spec.match_file(path)):
+            continue
+        k = kind(path, config)
+        if k is not None:
+            found[path] = k
+    return Layout(
+        env_files=tuple(sorted(p for p, k in found.items() if k == "env")),
+        templates=tuple(sorted(p for p, k in found.items() if k == "template")),
+        tracked=frozenset(p for p in tracked if p in found),
+    )
+
+
+@dataclass(frozen=True)
+class IgnoreStatus:
+    """Whether git would ignore one path, and the rule that decides it (None: no rule matches)."""
+
+    path: str
+    rule: tuple[str, str, str] | None
+
+    @property
+    def ignored(self) -> bool:
+        """True when the last matching rule ignores the path (not a '!' negation)."""
+        return self.rule is not None and not self.rule[2].startswith("!")
+
+    def where(self) -> str:
+        """'source:line:pattern' of the deciding rule, or ''."""
+        return ":".join(self.rule) if self.rule else ""
+
+
+def ignore_status(repo: Any, paths: Sequence[str]) -> list[IgnoreStatus]:
+    """Ask git whether each path would be ignored, as if it were untracked."""
+    rules = gitrepo.check_ignore(repo, list(paths))
+    return [IgnoreStatus(p, rules.get(p)) for p in paths]
+
+
+def ever_added(repo: Any, config: Config) -> bool:
+    """True when a commit reachable from HEAD added an env file or a template.
+
+    Asks git for the added paths matching the configured names only (glob pathspecs), so a
+    repository without any costs one short `git log`, not a walk of every change.
+    """
+    if not gitrepo.has_head(repo):
+        return False
+    specs = [_pathspec(p) for p in (*config.env_files, *config.templates)]
+    out = gitrepo.pipe(
+        repo, "log", "HEAD", "--diff-filter=A", "--no-renames", "--name-only", "--format=", "-z", "--", *specs
+    )
+    names = out.decode("utf-8", "surrogateescape").replace("\n", "\0").split("\0")
+    return any(kind(name, config) is not None for name in names if name)
+
+
+def _pathspec(pattern: str) -> str:
+    """A git glob pathspec for a config name pattern (a bare name matches in any directory)."""
+    bare = pattern.strip("/")
+    return f":(glob){bare}" if "/" in bare else f":(glob)**/{bare}"
+
+
+def not_ignored_findings(
+    statuses: Iterable[IgnoreStatus], existing: frozenset[str], level: Level = "error"
+) -> list[Finding]:
+    """env-not-ignored for each path git would not ignore.
+
+    `level` is "warning" for a repository that has no env file or template and never had one
+    (a library): a .env that does not exist yet is a risk to point out, not a reason to refuse it.
+    """
+    return [replace(_not_ignored(s, s.path in existing), level=level) for s in statuses if not s.ignored]
+
+
+def _not_ignored(status: IgnoreStatus, exists: bool) -> Finding:
+    path = status.path
+    name = PurePosixPath(path).name
+    what = (
+        f"{path} is not ignored by git"
+        if exists
+        else f"a {name} created in {parent(path) or 'the repo root'}"
+    )
+    if status.rule is not None:
+        source, line, pattern = status.rule
+        message = f"{what} {'is' if exists else 'would be'} un-ignored by '{pattern}' at {source}:{line}"
+    else:
+        message = f"{what} {'and could be committed' if exists else 'would not be ignored by git'}"
+    details = [("fix", f"add '{name}' to .gitignore (or run: secret-hygiene env --fix)")]
+    if status.rule is not None:
+        details.append(("rule", status.where()))
+    details.append(("exists", "yes" if exists else "no"))
+    return Finding(
+        check="env-not-ignored", rule_id="env-not-ignored", path=path, line=None, column=None,
+        message=message, fingerprint=fingerprint("env-not-ignored", path), details=tuple(details),
+    )  # fmt: skip
+
+
+def tracked_findings(layout: Layout) -> list[Finding]:
+    """env-tracked for each env file in the index, with the command that untracks it (never run)."""
+    return [_tracked(path) for path in layout.env_files if path in layout.tracked]
+
+
+def _tracked(path: str) -> Finding:
+    return Finding(
+        check="env-tracked", rule_id="env-tracked", path=path, line=None, column=None,
+        message=f"{path} is tracked by git (ignoring does not untrack it); every clone holds its values",
+        fingerprint=fingerprint("env-tracked", path),
+        details=(("fix", f"git rm --cached {shlex.quote(path)}"),),
+    )  # fmt: skip
+
+
+def ignored_notes(statuses: Iterable[IgnoreStatus]) -> list[str]:
+    """For verbose mode: which rule of which file ignores each path."""
+    return [f"{s.path} is ignored by {s.where()}" for s in statuses if s.ignored]

@@ -1,0 +1,1 @@
+"""Where the tool meets other programs: the GitHub Action, git hooks, detect-secrets."""

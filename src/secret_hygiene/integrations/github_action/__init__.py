@@ -1,0 +1,1 @@
+"""The GitHub Action (action.yml runs `python -m secret_hygiene.integrations.github_action.action`)."""
