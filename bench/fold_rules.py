@@ -7,7 +7,7 @@ spaces and `#` escaped), proved the same regex by comparing parse trees; a long 
 a folded block; a long flow list a block list; any other long string a double-quoted scalar
 with escaped line breaks, which YAML reads back byte for byte. Each file is re-read after the
 rewrite and must load to exactly the same data, or it is left alone. Re-run it after editing
-packs by hand: tests/test_rules.py fails on a line over the limit.
+packs by hand: tests/engine/test_rules.py fails on a line over the limit.
 """
 
 from __future__ import annotations

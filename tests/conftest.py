@@ -1,31 +1,16 @@
-"""Shared fixtures: real git repositories in tmp_path, synthetic keys, no network."""
+"""Shared fixtures: real git repositories in tmp_path, no network; the helpers live in testing/."""
 
 from __future__ import annotations
 
-import io
 import os
-import random
 import socket
-import string
-import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from secret_hygiene.cli import main
-from secret_hygiene.context import Context
-
-ALNUM = string.ascii_letters + string.digits
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test Author",
-    "GIT_AUTHOR_EMAIL": "author@example.invalid",
-    "GIT_COMMITTER_NAME": "Test Author",
-    "GIT_COMMITTER_EMAIL": "author@example.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_TERMINAL_PROMPT": "0",
-}
+from testing import GIT_ENV, git, run_cli
 
 
 @pytest.fixture(autouse=True)
@@ -70,43 +55,6 @@ def _isolated_git(
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
-def fake(prefix: str, length: int, alphabet: str = ALNUM, seed: int | None = None) -> str:
-    """A synthetic key: `prefix` plus random characters, assembled at run time."""
-    rng = random.Random(seed)
-    return prefix + "".join(rng.choice(alphabet) for _ in range(length))
-
-
-def github_token(seed: int | None = None) -> str:
-    """A synthetic classic GitHub PAT shape (ghp_ + 36 base62)."""
-    return fake("gh" + "p_", 36, seed=seed)
-
-
-def git(repo: Path, *args: str, env: Mapping[str, str] | None = None, check: bool = True) -> str:
-    """Run git in `repo` and return stdout."""
-    full_env = {**os.environ, **(env or {})}
-    proc = subprocess.run(["git", *args], cwd=repo, env=full_env, capture_output=True, text=True, check=False)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
-    return proc.stdout
-
-
-def commit(
-    repo: Path, files: Mapping[str, str | bytes | None], message: str = "change", when: str | None = None
-) -> str:
-    """Write (or delete, for None) files, commit them at `when` (ISO date), return the SHA."""
-    for name, content in files.items():
-        path = repo / name
-        if content is None:
-            git(repo, "rm", "-q", "--", name)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-        git(repo, "add", "--", name)
-    env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else None
-    git(repo, "commit", "-q", "--allow-empty", "-m", message, env=env)
-    return git(repo, "rev-parse", "HEAD").strip()
-
-
 @pytest.fixture
 def git_repo(tmp_path: Path) -> Path:
     """An empty repository (no template hooks) on branch main."""
@@ -124,22 +72,6 @@ def plain_dir(tmp_path: Path) -> Path:
     path = tmp_path / "plain"
     path.mkdir()
     return path
-
-
-class Run:
-    """The outcome of one in-process CLI call."""
-
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-def run_cli(args: list[str], cwd: Path, stdin: str = "", environ: Mapping[str, str] | None = None) -> Run:
-    """Call main() in-process with captured streams."""
-    out, err = io.StringIO(), io.StringIO()
-    env = dict(os.environ if environ is None else environ)
-    ctx = Context(out, err, io.StringIO(stdin), env, cwd)
-    code = main(args, ctx)
-    return Run(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

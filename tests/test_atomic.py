@@ -17,7 +17,7 @@ from secret_hygiene import atomic
 from secret_hygiene.engine import cache
 from secret_hygiene.errors import LedgerError
 from secret_hygiene.rotation.ledger import load_ledger, record_rotation
-from tests.conftest import commit, git, run_cli
+from testing import commit, git, run_cli
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 

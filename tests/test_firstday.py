@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from secret_hygiene.sources import filescan
-from tests.conftest import commit, git, github_token, run_cli
+from testing import commit, git, github_token, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,7 @@ OUTSIDE = ("../" + "shared", "/" + "work/")
 def tracked_text_files() -> list[Path]:
     files = ["README.md", "CONTRIBUTING.md", "SECURITY.md", "CHANGELOG.md", "action.yml", "pyproject.toml"]
     found = [ROOT / f for f in files if (ROOT / f).is_file()]
-    for folder in ("src", "tests", "bench", "hooks", ".ci", "rules"):
+    for folder in ("src", "tests", "testing", "bench", "hooks", ".ci", "docs", "rules"):
         found += [p for p in (ROOT / folder).rglob("*") if p.is_file() and p.suffix != ".pyc"]
     return [p for p in found if "__pycache__" not in p.parts]
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.conftest import commit, fake, git, github_token
+from testing import commit, fake, git, github_token
 
 UPPER32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 # Git programs a repository may name in its own config; each one writes to the marker file.
@@ -195,7 +195,7 @@ def build_huge(case: Case, template: Path) -> None:
     """A file over the size cap, a long line of one key prefix repeated, a long line with a key.
 
     The cap is lowered to 1 MB in the repository's config so the case stays quick to build and
-    scan; tests/test_linear_time.py measures the default cap and the 4.8 MB line of the issue.
+    scan; tests/engine/test_linear_time.py measures the default cap and the 4.8 MB line of the issue.
     """
     repo = _init(case.root, template)
     over = case.plant(aws_key(400))

@@ -3,8 +3,8 @@
 Whatever bytes an env file or template holds: reading never raises, a name is always a variable
 name (never a pasted token), a value spans lines only when it is quoted, and a key planted as a
 value among arbitrary lines is found and never shown whole.
-(The notebook reader's properties are in tests/test_formats.py, the prefilter windows' in
-tests/test_prefilter_windows_property.py.)
+(The notebook reader's properties are in tests/sources/test_formats.py, the prefilter windows' in
+tests/engine/test_prefilter_windows_property.py.)
 """
 
 from __future__ import annotations

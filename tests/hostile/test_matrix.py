@@ -21,7 +21,7 @@ from types import FrameType
 
 import pytest
 
-from tests.conftest import Run, run_cli
+from testing import Run, run_cli
 from tests.hostile.conftest import World
 from tests.hostile.generator import CASES, Case
 

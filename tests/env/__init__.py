@@ -1,0 +1,1 @@
+"""Tests of src/secret_hygiene/env/."""

@@ -1,0 +1,59 @@
+"""`history --jobs N` cuts a long commit list into slices read by workers: same report as one pipe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from secret_hygiene.cli.commands import history as history_cmd
+from testing import commit, git, github_token, run_cli
+
+
+def report(repo: Path, *args: str) -> tuple[int, dict[str, Any], str]:
+    run = run_cli(["history", "--format", "json", *args], repo)
+    assert run.code in (0, 1), run.err
+    text = run_cli(["history", *args], repo).out
+    return run.code, json.loads(run.out), next(line for line in text.splitlines() if "checked" in line)
+
+
+def test_sliced_history_reports_what_one_pipe_reports(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, other = github_token(11), github_token(12)
+    oldest = commit(git_repo, {"a.py": f"T = '{key}'\n"}, when="2024-01-01T00:00:00")
+    for n in range(6):  # the key moves and returns across what will be slice boundaries
+        commit(git_repo, {f"n{n}.txt": f"{n}\n"}, when=f"2024-01-0{n + 2}T00:00:00")
+    git(git_repo, "checkout", "-q", "-b", "side")
+    side = commit(git_repo, {"b.py": f"U = '{other}'\n"}, when="2024-02-01T00:00:00")
+    git(git_repo, "checkout", "-q", "main")
+    commit(git_repo, {"a.py": f"T = '{key}'\nX = 1\n", "c.py": f"K = '{key}'\n"}, when="2024-02-02T00:00:00")
+    git(git_repo, "merge", "-q", "--no-edit", "side")
+    slicing: list[int] = []
+    real = history_cmd._commit_list
+
+    def spy(repo: Any, revs: list[str]) -> list[str]:
+        commits = real(repo, revs)
+        slicing.append(len(commits))
+        return commits
+
+    monkeypatch.setattr(history_cmd, "_commit_list", spy)
+    monkeypatch.setattr(history_cmd, "PARALLEL_MIN_COMMITS", 1)
+    monkeypatch.setattr(history_cmd, "SLICES_PER_JOB", 3)  # 10 commits: slices of 2
+    one_code, one, one_line = report(git_repo, "--jobs", "1")
+    assert slicing == []  # one job: no commit list, one pipe
+    many_code, many, many_line = report(git_repo, "--jobs", "2")
+    assert slicing and slicing[0] == 10
+    assert (many_code, many, many_line) == (one_code, one, one_line)
+    assert one_code == 1
+    found = {(f["path"], f["commit"]) for f in one["findings"]}
+    assert ("a.py", oldest) in found and ("b.py", side) in found
+    assert "checked 10 commit(s)" in one_line
+
+
+def test_jobs_must_be_a_positive_number(git_repo: Path) -> None:
+    commit(git_repo, {"a.txt": "x\n"})
+    run = run_cli(["history", "--jobs", "0"], git_repo)
+    assert run.code == 2 and "'0' is not a number of worker processes" in run.err
