@@ -51,7 +51,7 @@ def test_plain_scan_says_how_many_lines_it_checked(git_repo: Path, monkeypatch: 
     result = run_cli(["scan"], git_repo)
     assert result.code == 0
     assert "checked 2 file(s), 5 line(s) [checks: leak]" in result.out
-    # The same count from a process pool (filescan.py splits work this large into chunks).
+    # The same count from a process pool (sources/filescan.py splits work this large into chunks).
     monkeypatch.setattr(filescan, "PARALLEL_MIN_BYTES", 1)
     monkeypatch.setattr(filescan, "CHUNK_BYTES", 1)
     pooled = run_cli(["scan", "--jobs", "2"], git_repo)

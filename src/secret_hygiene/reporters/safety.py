@@ -17,7 +17,7 @@ from secret_hygiene.engine.scanner import Engine, redact
 from secret_hygiene.model import Finding, Report, Skipped
 
 # C0/C1 controls, DEL, Unicode line/paragraph separators and bidi overrides (a name that reorders
-# the rest of the line), and lone surrogates (bytes of a non-UTF-8 file name, see gitrepo.py).
+# the rest of the line), and lone surrogates (bytes of a non-UTF-8 file name, see sources/git.py).
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 

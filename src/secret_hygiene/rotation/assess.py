@@ -6,7 +6,7 @@ never by value. A key's age comes from, in order: the ledger, a `# rotated: YYYY
 annotation (on the line above or at the end of the line), and, for a value committed to git,
 the author date of the oldest commit that held it (keydates.py), tracked or not today. Values
 are read here and leave this module only as scrypt digests for the local fingerprint store in
-the user's state directory (fingerprints.py) and as in-memory hashes to date them.
+the user's state directory (state.py) and as in-memory hashes to date them.
 """
 
 from __future__ import annotations

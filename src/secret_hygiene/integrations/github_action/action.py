@@ -165,7 +165,7 @@ def run(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, cwd: Path) -
     ranged = scope.range is not None and inputs.command not in ("env", "rotation")
     if ranged and not _is_workspace_repo(workspace, inputs.paths):
         scope, ranged = action_range.Scope(label="repository (not the one the event is about)"), False
-    # A pull request's scan obeys the base commit's config (action_config.py), whatever the command.
+    # A pull request's scan obeys the base commit's config (github_action/config.py), whatever the command.
     pull = environ.get("GITHUB_EVENT_NAME") in action_range.PR_EVENTS and scope.base is not None
     pull = pull and (ranged or _is_workspace_repo(workspace, inputs.paths))
     extra = Report()
@@ -193,7 +193,7 @@ def run(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, cwd: Path) -
 
 def _base_config(repo: Any, workspace: Path, base: str, temp: Path) -> tuple[str, Report]:
     """The base commit's config written to `temp` for --config, and warnings for what the pull
-    request's own config would have skipped (action_config.py)."""
+    request's own config would have skipped (github_action/config.py)."""
     import yaml
 
     config = action_config.base_config(repo, workspace.resolve(), base)
