@@ -1,0 +1,97 @@
+"""No rule's value runs across a line end (issue 12, pattern 7), checked over every loaded rule.
+
+`KUCOIN_PASSWORD=` followed by a blank line once gave a "secret" made of the next line
+(`KUCOIN_KEY=`): the `\\s` after `=` crossed the line end. For each rule, each example's name
+and separator are kept and its value is moved to the next line, alone and as another setting
+(`NAME=\\nNEXT_SETTING=value`); no match may then take a value on the line after its
+separator. Multi-line formats (PEM blocks, JSON keystores: rules whose own examples hold a
+line end inside the secret) are exempt; their context may still span lines (`venue: {` on
+one line, `secret: ...` on the next).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+
+from secret_hygiene.rules import Rule, load_rules
+
+_SEPARATORS = (b"=", b":", b">", b",")
+
+
+@cache
+def _rules() -> tuple[Rule, ...]:
+    return tuple(load_rules())
+
+
+def _secret_span(rule: Rule, m: re.Match[bytes]) -> tuple[int, int] | None:
+    names = [g for g in m.re.groupindex if g.startswith("secret") and m.group(g) is not None]
+    group: str | int = rule.secret_group or (names[0] if names else 1 if m.re.groups else 0)
+    return m.span(group) if m.group(group) is not None else None
+
+
+def crossings(rule: Rule, text: bytes) -> list[bytes]:
+    """Secrets a match takes past a line end that follows its last separator."""
+    out = []
+    for m in rule.pattern.finditer(text):
+        span = _secret_span(rule, m)
+        if span is None:
+            continue
+        gap = text[m.start() : span[0]]
+        last = max(gap.rfind(s) for s in _SEPARATORS)
+        if (last >= 0 and b"\n" in gap[last:]) or b"\n" in text[span[0] : span[1]]:
+            out.append(text[span[0] : span[1]])
+    return out
+
+
+def moved_values(rule: Rule) -> list[bytes]:
+    """Each example with its value moved to the line after its name; [] for multi-line formats."""
+    texts = []
+    for example in rule.examples:
+        data = example.encode()
+        m = rule.pattern.search(data)
+        span = _secret_span(rule, m) if m else None
+        if span is None:
+            continue
+        secret = data[span[0] : span[1]]
+        if b"\n" in secret:
+            return []  # a multi-line format
+        name = data[: span[0]].rstrip(b" \t\"'`")
+        if name.endswith(_SEPARATORS):
+            texts += [name + b"\n" + secret + b"\n", name + b"\nNEXT_SETTING=" + secret + b"\n"]
+    return texts
+
+
+def test_no_rule_takes_a_value_from_the_next_line() -> None:
+    offenders = {r.id: text[:60] for r in _rules() for text in moved_values(r) if crossings(r, text)}
+    assert offenders == {}
+
+
+def test_the_check_sees_a_value_that_runs_into_the_next_line() -> None:
+    loose = Rule(
+        id="loose",
+        description="",
+        family="demo",
+        severity="high",
+        keywords=("demo",),
+        regex=rb"(?i)demo_key\s{0,5}=\s{0,5}(?P<secret>[A-Za-z0-9_=]{8,})",
+        width=None,
+        examples=("DEMO_KEY=Qm3xT8vWk2Lp",),
+    )
+    assert crossings(loose, b"DEMO_KEY=\nNEXT_SETTING=Qm3xT8vWk2Lp\n") == [b"NEXT_SETTING=Qm3xT8vWk2Lp"]
+    assert moved_values(loose) and all(crossings(loose, t) for t in moved_values(loose))
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "text"),
+    [
+        # Nested settings span lines by design: the venue's name above, the value after its key.
+        ("ascendex-api-secret", 'exchanges:\n  ascendex:\n    secret: "Zk8pQ2rT7vX1mN4bW6yH3jL9sD5fG0aC"\n'),
+        ("kucoin-api-passphrase", '{\n  "kucoin": {\n    "password": "Tr9vQm2xLp7K"\n  }\n}\n'),
+    ],
+)
+def test_nested_settings_still_span_lines(rule_id: str, text: str) -> None:
+    (rule,) = [r for r in _rules() if r.id == rule_id]
+    assert rule.pattern.search(text.encode())
