@@ -48,7 +48,7 @@ class Engine:
     ) -> None:
         self.rules = list(rules)
         self.decode_depth = decode_depth  # base64/JWT layers decoded and scanned again (decode.py)
-        self.prefilter = Prefilter(self.rules, use_hyperscan)
+        self.prefilter = Prefilter(self.rules, use_hyperscan, decode_starts=decode_depth > 0)
         # Provider rules before generic ones, severe before mild, then rule order (packs
         # sorted by file name, rules in file order): the first to claim a span wins.
         self._rank = {i: (r.generic, SEVERITIES.index(r.severity)) for i, r in enumerate(self.rules)}
@@ -81,7 +81,8 @@ class Engine:
         data = blob.data
         hits: list[_Hit] = []
         capped: list[str] = []
-        for ri, windows in self.prefilter.candidates(data).items():
+        starts: list[int] = []  # where encoded runs may start, when the prefilter finds them
+        for ri, windows in self.prefilter.candidates(data, starts).items():
             if ri in self._over_budget:
                 continue
             if ri in self._paths and not _path_matches(self._paths[ri], blob.path):
@@ -102,7 +103,8 @@ class Engine:
             if len(found) > MATCH_CAP or overflow:
                 capped.append(self.rules[ri].id)
             hits += found[:MATCH_CAP]
-        decoded = list(self._decoded(blob, data, view, depth))
+        found_starts = starts if self.prefilter.finds_starts else None
+        decoded = list(self._decoded(blob, data, view, depth, found_starts))
         for hit in self._claim(hits):
             if self.rules[hit.rule_index].generic and any(
                 s < hit.end and hit.start < e for s, e, _ in decoded
@@ -138,7 +140,7 @@ class Engine:
                 yield _Hit(ri, m.start(group), m.end(group), secret, accepted)
 
     def _decoded(
-        self, blob: Blob, data: bytes, view: NotebookView | None, depth: int
+        self, blob: Blob, data: bytes, view: NotebookView | None, depth: int, starts: list[int] | None
     ) -> Iterator[tuple[int, int, Finding]]:
         """Findings in the encoded text of `data` (decode.py), placed at the encoded run, with its span.
 
@@ -148,7 +150,7 @@ class Engine:
         """
         if depth <= 0:
             return
-        for run in decode.encoded_runs(data):
+        for run in decode.encoded_runs(data, starts):
             inner = Blob(blob.path, run.text, blob.commit, date=blob.date)
             found = [f for f in self._scan_blob(inner, depth - 1, inner=True) if isinstance(f, Finding)]
             place = self._place(blob, data, run.start, view) if found else None
