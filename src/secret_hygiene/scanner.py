@@ -218,7 +218,7 @@ class Engine:
             path=blob.path,
             line=line,
             column=column,
-            message=rule.description,
+            message=_message(rule, hit.secret),
             fingerprint=fingerprint(rule.id, hit.secret),
             secret=redact(hit.secret),
             commit=blob.commit,
@@ -235,6 +235,16 @@ def _level(rule: Rule, secret: str) -> Level:
     if rule.id in PUBLIC_BY_DESIGN:
         return "note"
     return "warning" if rule.id in PUBLIC_WRITE_ONLY or public_test_key(secret) else "error"
+
+
+def _message(rule: Rule, secret: str) -> str:
+    """The rule's description; for a public test key, also why it is only a warning."""
+    if rule.id not in PUBLIC_BY_DESIGN and public_test_key(secret):
+        return (
+            f"{rule.description}: a public test key (a Hardhat/Anvil default account, published "
+            "with the tools); never fund it or use it outside a local chain"
+        )
+    return rule.description
 
 
 def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str) -> bool:
