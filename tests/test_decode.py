@@ -124,9 +124,10 @@ def test_base64_inside_base64_is_found_at_depth_two_only() -> None:
 def test_base64_of_text_images_and_documented_examples_gives_nothing() -> None:
     rng = random.Random(5)
     image = base64.b64encode(bytes(rng.randrange(256) for _ in range(30000))).decode()
+    motto = b64("The quick brown fox jumps over the lazy dog, then went home for tea.")
     readme = (
         "# Uploader\n\n"
-        f"Our motto, encoded for fun: `{b64('The quick brown fox jumps over the lazy dog, then went home for tea.')}`\n\n"
+        f"Our motto, encoded for fun: `{motto}`\n\n"
         f"![logo](data:image/png;base64,{image})\n\n"
         "The credentials file the tests use (AWS's documented example key):\n\n"
         f"    {b64('aws_access_key_id = AKIAIOSFODNN7EXAMPLE')}\n"
