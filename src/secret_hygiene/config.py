@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from secret_hygiene.engine.decode import DEFAULT_DEPTH as DEFAULT_DECODE_DEPTH
 from secret_hygiene.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -49,6 +50,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     scan_generated: bool = False
+    decode_depth: int = DEFAULT_DECODE_DEPTH  # base64/JWT layers decoded and scanned (decode.py)
     with_detect_secrets: bool = False
     baseline: str | None = None
     env_files: tuple[str, ...] = DEFAULT_ENV_FILES
@@ -60,7 +62,7 @@ class Config:
 
 _TOP = {
     "rules", "builtin-rules", "disable", "exclude", "max-file-size", "scan-generated",
-    "with-detect-secrets", "baseline", "env", "rotation",
+    "with-detect-secrets", "baseline", "env", "rotation", "decode-depth",
 }  # fmt: skip
 _ENV = {"env-files", "templates"}
 _ROTATION = {
@@ -132,6 +134,7 @@ def parse_config(raw: Any, source: str, base_dir: Path) -> Config:
         exclude=_list(top, "exclude", source, ""),
         max_file_size=_size(top.get("max-file-size", DEFAULT_MAX_FILE_SIZE), source),
         scan_generated=_bool(top, "scan-generated", source),
+        decode_depth=_int(top, "decode-depth", DEFAULT_DECODE_DEPTH, source, ""),
         with_detect_secrets=_bool(top, "with-detect-secrets", source),
         baseline=_str(top, "baseline", source, ""),
         env_files=_list(env, "env-files", source, "env.") or DEFAULT_ENV_FILES,

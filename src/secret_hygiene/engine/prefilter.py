@@ -26,7 +26,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from secret_hygiene.engine import cache
+from secret_hygiene.engine import cache, decode
 from secret_hygiene.engine.rules import Rule
 
 hyperscan: ModuleType | None
@@ -39,6 +39,7 @@ except ImportError:  # pragma: no cover - exercised only where no wheel exists
 WINDOWED_MAX_WIDTH = 2048  # rules whose matches are at most this long run in windows
 WINDOWED_MAX_NEWLINES = 4  # or whose matches hold at most this many newlines
 _KEYWORD_BASE = 1 << 20  # hyperscan ids at or above this are keywords
+_DECODE = _KEYWORD_BASE - 1  # the id of decode.START_PATTERN: where encoded runs may start
 _REPEAT = re.compile(rb"(?<!\\)\{(\d+),(\d*)\}")
 Windows = list[tuple[int, int]] | None  # None: the whole blob
 
@@ -59,7 +60,11 @@ class Prefilter:
     """Maps a blob to the rules to run on it and the windows to run them in."""
 
     def __init__(
-        self, rules: Sequence[Rule], use_hyperscan: bool = True, cache_dir: Path | None = None
+        self,
+        rules: Sequence[Rule],
+        use_hyperscan: bool = True,
+        cache_dir: Path | None = None,
+        decode_starts: bool = False,
     ) -> None:
         self.rules = list(rules)
         self.keywords = sorted({kw for rule in self.rules for kw in rule.keywords})
@@ -83,15 +88,23 @@ class Prefilter:
             windowed = [
                 w is not None or n is not None for w, n in zip(self.width, self.newlines, strict=True)
             ]
-            self._db, self._regex_filtered = _database(self.rules, self.keywords, windowed, cache_dir)
+            self._db, self._regex_filtered = _database(
+                self.rules, self.keywords, windowed, cache_dir, decode_starts
+            )
+        # With decode_starts, the same pass finds where base64 runs may start (decode.py), so
+        # decoding costs no second pass over the blob.
+        self.finds_starts = self._db is not None and decode_starts
 
     @property
     def accelerated(self) -> bool:
         """True when hyperscan does the pass."""
         return self._db is not None
 
-    def candidates(self, data: bytes) -> dict[int, Windows]:
-        """Rule index -> where to run it (sorted, merged windows, or None for the whole blob)."""
+    def candidates(self, data: bytes, starts: list[int] | None = None) -> dict[int, Windows]:
+        """Rule index -> where to run it (sorted, merged windows, or None for the whole blob).
+
+        `starts`, when `finds_starts`, gets the offsets where encoded runs may start (decode.py).
+        """
         if self._db is None:
             lowered = data.lower()
             keyword_hits = [i for i, kw in enumerate(self._encoded) if kw in lowered]
@@ -101,7 +114,10 @@ class Prefilter:
         keyed: set[int] = set()
         ends: dict[int, list[int]] = {}
         for ident, end in events:
-            if ident >= _KEYWORD_BASE:
+            if ident == _DECODE:
+                if starts is not None:
+                    starts.append(end - decode.MIN_RUN)
+            elif ident >= _KEYWORD_BASE:
                 keyed.update(self.rules_of[ident - _KEYWORD_BASE])
             else:
                 ends.setdefault(ident, []).append(end)
@@ -170,7 +186,11 @@ def _line_windows(data: bytes, ends: list[int], newlines: int) -> list[tuple[int
 
 
 def _database(
-    rules: Sequence[Rule], keywords: Sequence[str], windowed: Sequence[bool], cache_dir: Path | None
+    rules: Sequence[Rule],
+    keywords: Sequence[str],
+    windowed: Sequence[bool],
+    cache_dir: Path | None,
+    decode_starts: bool = False,
 ) -> tuple[Any, set[int]]:
     """Compile (or load from the cache) the database; returns it and the rules it regex-filters."""
     assert hyperscan is not None
@@ -182,9 +202,11 @@ def _database(
         exprs[ri] = (relax(rule.regex), flags)
     for ki, kw in enumerate(keywords):
         exprs[_KEYWORD_BASE + ki] = (re.escape(kw).encode("utf-8"), hs.HS_FLAG_CASELESS | single)
+    if decode_starts:
+        exprs[_DECODE] = (decode.START_PATTERN, 0)
     while True:
         try:
-            return _load_or_compile(exprs, cache_dir), {i for i in exprs if i < _KEYWORD_BASE}
+            return _load_or_compile(exprs, cache_dir), {i for i in exprs if i < _DECODE}
         except hs.error as exc:
             bad = _failing_index(str(exc), list(exprs))
             if bad is None or bad >= _KEYWORD_BASE:

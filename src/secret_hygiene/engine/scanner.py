@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from secret_hygiene.engine import timebudget
+from secret_hygiene.engine import decode, timebudget
 from secret_hygiene.engine.judge import (
     PUBLIC_BY_DESIGN,
     PUBLIC_WRITE_ONLY,
@@ -49,9 +49,12 @@ class _Hit:
 class Engine:
     """Rules compiled once, applied to many blobs."""
 
-    def __init__(self, rules: Sequence[Rule], use_hyperscan: bool = True) -> None:
+    def __init__(
+        self, rules: Sequence[Rule], use_hyperscan: bool = True, decode_depth: int = decode.DEFAULT_DEPTH
+    ) -> None:
         self.rules = list(rules)
-        self.prefilter = Prefilter(self.rules, use_hyperscan)
+        self.decode_depth = decode_depth  # base64/JWT layers decoded and scanned again (decode.py)
+        self.prefilter = Prefilter(self.rules, use_hyperscan, decode_starts=decode_depth > 0)
         # Provider rules before generic ones, severe before mild, then rule order (packs
         # sorted by file name, rules in file order): the first to claim a span wins.
         self._rank = {i: (r.generic, SEVERITIES.index(r.severity)) for i, r in enumerate(self.rules)}
@@ -63,24 +66,29 @@ class Engine:
 
     def scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
         """Findings in one blob (each secret once, other lines listed), or a Skipped record."""
-        return once_per_blob(self._scan_blob(blob))
+        return once_per_blob(self._scan_blob(blob, self.decode_depth))
 
-    def _scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
-        """Findings in one blob, or a Skipped record when it is binary."""
+    def _scan_blob(self, blob: Blob, depth: int = 0, inner: bool = False) -> Iterator[Finding | Skipped]:
+        """Findings in one blob, or a Skipped record when it is binary.
+
+        `depth` more layers of encoded text are decoded and scanned (decode.py); an `inner` blob
+        is such decoded text, read as it is (no notebook or UTF-16 reader).
+        """
         data = blob.data
-        if b"\0" in data[:BINARY_SNIFF]:
+        if b"\0" in data[:BINARY_SNIFF] and not inner:
             wide = decode_wide(data)  # UTF-16/32 text has NULs too: same lines, same columns
             if wide is None:
                 yield Skipped(blob.path, "binary", blob.commit)
                 return
             blob = replace(blob, data=wide)
-        view = notebook_view(blob) if blob.path.endswith(".ipynb") else None
+        view = notebook_view(blob) if blob.path.endswith(".ipynb") and not inner else None
         if view is not None:
             blob = view.blob  # the notebook's strings decoded; findings map back to the file
         data = blob.data
         hits: list[_Hit] = []
         capped: list[str] = []
-        for ri, windows in self.prefilter.candidates(data).items():
+        starts: list[int] = []  # where encoded runs may start, when the prefilter finds them
+        for ri, windows in self.prefilter.candidates(data, starts).items():
             if ri in self._over_budget:
                 continue
             if ri in self._paths and not _path_matches(self._paths[ri], blob.path):
@@ -101,10 +109,17 @@ class Engine:
             if len(found) > MATCH_CAP or overflow:
                 capped.append(self.rules[ri].id)
             hits += found[:MATCH_CAP]
+        found_starts = starts if self.prefilter.finds_starts else None
+        decoded = list(self._decoded(blob, data, view, depth, found_starts))
         for hit in self._claim(hits):
+            if self.rules[hit.rule_index].generic and any(
+                s < hit.end and hit.start < e for s, e, _ in decoded
+            ):
+                continue  # the encoded value's decoded finding names what it is; a generic one would not
             finding = self._finding(blob, data, hit, view)
             if finding is not None:
                 yield finding
+        yield from (f for _, _, f in decoded)
         for rule_id in capped:
             reason = f"partly scanned: rule {rule_id} stopped after {MATCH_CAP} matches"
             yield Skipped(blob.path, reason, blob.commit)
@@ -130,6 +145,47 @@ class Engine:
                 # still claims its span, so the generic rules do not report it instead.
                 yield _Hit(ri, m.start(group), m.end(group), secret, accepted)
 
+    def _decoded(
+        self, blob: Blob, data: bytes, view: NotebookView | None, depth: int, starts: list[int] | None
+    ) -> Iterator[tuple[int, int, Finding]]:
+        """Findings in the encoded text of `data` (decode.py), placed at the encoded run, with its span.
+
+        The decoded text is scanned as a blob of the same path (path rules and the noise judgement
+        of judge.py apply as to plain text); a finding keeps its rule id and gets the detail
+        `decoded` (`base64`, `jwt`, `base64 > base64` for a layer inside another).
+        """
+        if depth <= 0:
+            return
+        for run in decode.encoded_runs(data, starts):
+            inner = Blob(blob.path, run.text, blob.commit, date=blob.date)
+            found = [f for f in self._scan_blob(inner, depth - 1, inner=True) if isinstance(f, Finding)]
+            place = self._place(blob, data, run.start, view) if found else None
+            if place is None:
+                continue
+            for f in found:
+                how = run.kind + (f" > {f.detail('decoded')}" if f.detail("decoded") else "")
+                details = (*(d for d in f.details if d[0] != "decoded"), ("decoded", how))
+                yield run.start, run.end, replace(f, line=place[0], column=place[1], details=details)
+
+    def _place(self, blob: Blob, data: bytes, at: int, view: NotebookView | None) -> tuple[int, int] | None:
+        """The (line, column) in the file of offset `at` of `data`; None where it is not reported
+        (an allow comment on the line or above, a line a staged scan does not report)."""
+        line_start = data.rfind(b"\n", 0, at) + 1
+        previous = b""
+        if line_start:
+            previous = data[data.rfind(b"\n", 0, line_start - 1) + 1 : line_start - 1]
+        if line_allowed(data[line_start : _line_end(data, at)], previous):
+            return None
+        line = data.count(b"\n", 0, at) + 1
+        if blob.only_lines is not None and line not in blob.only_lines:
+            return None
+        column = len(data[line_start:at].decode("utf-8", "replace")) + 1
+        if view is not None:
+            column = view.column(line, column)
+        if blob.line_map is not None and line <= len(blob.line_map):
+            line = blob.line_map[line - 1]
+        return line, column
+
     @staticmethod
     def _accept(rule: Rule, secret: str) -> bool:
         if len(secret) < 4 or is_placeholder(secret):
@@ -154,21 +210,12 @@ class Engine:
     def _finding(
         self, blob: Blob, data: bytes, hit: _Hit, view: NotebookView | None = None
     ) -> Finding | None:
+        place = self._place(blob, data, hit.start, view)
+        if place is None:
+            return None
+        line, column = place
         line_start = data.rfind(b"\n", 0, hit.start) + 1
         line_end = _line_end(data, hit.start)
-        previous = b""
-        if line_start:
-            previous = data[data.rfind(b"\n", 0, line_start - 1) + 1 : line_start - 1]
-        if line_allowed(data[line_start:line_end], previous):
-            return None
-        line = data.count(b"\n", 0, hit.start) + 1
-        if blob.only_lines is not None and line not in blob.only_lines:
-            return None
-        column = len(data[line_start : hit.start].decode("utf-8", "replace")) + 1
-        if view is not None:
-            column = view.column(line, column)
-        if blob.line_map is not None and line <= len(blob.line_map):
-            line = blob.line_map[line - 1]
         rule = self.rules[hit.rule_index]
         return Finding(
             level=_level(rule, hit.secret),
@@ -177,7 +224,7 @@ class Engine:
             path=blob.path,
             line=line,
             column=column,
-            message=rule.description,
+            message=_message(rule, hit.secret),
             fingerprint=fingerprint(rule.id, hit.secret),
             secret=redact(hit.secret),
             commit=blob.commit,
@@ -194,6 +241,16 @@ def _level(rule: Rule, secret: str) -> Level:
     if rule.id in PUBLIC_BY_DESIGN:
         return "note"
     return "warning" if rule.id in PUBLIC_WRITE_ONLY or public_test_key(secret) else "error"
+
+
+def _message(rule: Rule, secret: str) -> str:
+    """The rule's description; for a public test key, also why it is only a warning."""
+    if rule.id not in PUBLIC_BY_DESIGN and public_test_key(secret):
+        return (
+            f"{rule.description}: a public test key (a Hardhat/Anvil default account, published "
+            "with the tools); never fund it or use it outside a local chain"
+        )
+    return rule.description
 
 
 def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str) -> bool:

@@ -37,6 +37,9 @@ def finding_lines(f: Finding, color: bool = False, verbose: bool = False) -> str
     first = f.detail("introduced")
     if first:
         head.append(f"(introduced in {first[:12]})")
+    decoded = f.detail("decoded")
+    if decoded:  # the key is inside an encoded value at this place (decode.py)
+        head.append(f"(decoded: {decoded})")
     body = [f.secret] if f.secret else []
     if f.check != "leak" or verbose or not f.secret:
         body.append(f.message)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from secret_hygiene.engine.decode import DEFAULT_DEPTH
 from secret_hygiene.engine.rules import Rule
 from secret_hygiene.engine.scanner import Engine
 from secret_hygiene.model import Finding, Skipped
@@ -39,7 +40,8 @@ def scan_files(
     import multiprocessing  # only large trees pay for the pool machinery
 
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, _init, (rules, root, max_size, scan_generated)) as pool:
+    depth = engine.decode_depth if engine is not None else DEFAULT_DEPTH
+    with ctx.Pool(jobs, _init, (rules, root, max_size, scan_generated, depth)) as pool:
         for results, chunk_lines in pool.imap(_scan_chunk, chunks):
             counted.append(chunk_lines)
             yield from results
@@ -65,9 +67,9 @@ def _chunks(root: Path, rels: Sequence[str]) -> list[list[str]]:
     return chunks
 
 
-def _init(rules: Sequence[Rule], root: Path, max_size: int, scan_generated: bool) -> None:
+def _init(rules: Sequence[Rule], root: Path, max_size: int, scan_generated: bool, depth: int) -> None:
     global _worker
-    _worker = (Engine(rules), root, max_size, scan_generated)
+    _worker = (Engine(rules, decode_depth=depth), root, max_size, scan_generated)
 
 
 def _scan_chunk(rels: list[str]) -> tuple[list[Finding | Skipped], int]:

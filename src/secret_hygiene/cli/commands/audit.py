@@ -98,7 +98,7 @@ def open_project(args: argparse.Namespace, ctx: Context, start: Path | None, com
 def collect(project: Project, options: Options, ctx: Context, extra: Sequence[Path] = ()) -> Audit:
     """Run the chosen parts with one Engine and merge their reports."""
     rules = project_rules(project, list(extra))
-    engine = Engine(rules)
+    engine = Engine(rules, decode_depth=project.config.decode_depth)
     repo = gitrepo.open_repo(project.root)
     now = options.now or datetime.now(timezone.utc)
     reports: dict[str, Report] = {}

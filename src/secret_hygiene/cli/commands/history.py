@@ -60,7 +60,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
         return Report(checks=("leak",), notes=tuple(notes))
     if gitrepo.is_shallow(repo):
         notes.append(SHALLOW_NOTE)
-    engine = Engine(project_rules(project, [ctx.cwd / p for p in args.rules]))
+    rules = project_rules(project, [ctx.cwd / p for p in args.rules])
+    engine = Engine(rules, decode_depth=project.config.decode_depth)
     return history_report(repo, revs, engine, project, ctx.stderr, notes, args.jobs)
 
 

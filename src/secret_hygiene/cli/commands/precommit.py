@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     """Staged leak scan, env checks and rotation check, merged into one report."""
     project = audit.open_project(args, ctx, None, "pre-commit")
     rules = project_rules(project, [ctx.cwd / p for p in args.rules])
-    engine = Engine(rules)
+    engine = Engine(rules, decode_depth=project.config.decode_depth)
     paths = [ctx.cwd / p for p in args.paths] or [project.root]
     leaks = scan.scan_staged(project, engine, paths, project.config.with_detect_secrets)
     env = envfiles.check(project.root, project.config, engine, verbose=args.verbose)

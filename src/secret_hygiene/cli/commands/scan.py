@@ -53,11 +53,14 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     project = load_project(args, ctx, paths[0], no_git=args.no_git)
     rules = project_rules(project, [ctx.cwd / p for p in args.rules])
     second = args.with_detect_secrets or project.config.with_detect_secrets
-    if args.staged:
-        return scan_staged(project, Engine(rules), [ctx.cwd / p for p in paths], second)
-    rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files, args.recurse_submodules)
     config = project.config
-    engine = Engine(rules)  # also scans the file names (names.py); workers of a pool build their own
+    if args.staged:
+        return scan_staged(
+            project, Engine(rules, decode_depth=config.decode_depth), [ctx.cwd / p for p in paths], second
+        )
+    rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files, args.recurse_submodules)
+    # Also scans the file names (names.py); workers of a pool build their own.
+    engine = Engine(rules, decode_depth=config.decode_depth)
     lines: list[int] = []
     results = list(
         scan_files(
