@@ -28,7 +28,7 @@ from pathlib import Path
 
 from secret_hygiene.envfiles.templates import Entry, check_template, parse
 from secret_hygiene.envfiles.values import secret_like_name
-from secret_hygiene.model import Finding
+from secret_hygiene.model import Blob, Finding
 from secret_hygiene.rules import load_rules
 from secret_hygiene.scanner import Engine, find_in_text
 
@@ -117,6 +117,16 @@ def ours(rel: str, data: bytes, engine: Engine) -> list[Finding]:
     return [f for f in found if f.level != "note"]
 
 
+def scanned(rel: str, data: bytes, engine: Engine) -> list[Finding]:
+    """The leak scan's findings on the same file (as `scan` reports them; notes left out)."""
+    return [f for f in engine.scan_blob(Blob(rel, data)) if isinstance(f, Finding) and f.level != "note"]
+
+
+def _lines(f: Finding) -> set[int]:
+    other = dict(f.details).get("other_lines", "")
+    return {f.line or 0, *(int(n) for n in other.split(",") if n)}
+
+
 def gitleaks(exe: str, root: Path, report: Path) -> dict[tuple[str, int], int]:
     """Findings of `gitleaks dir` under root, counted by (path relative to root, line)."""
     subprocess.run(
@@ -153,7 +163,22 @@ def run(args: argparse.Namespace, work: Path) -> int:
     labels = read_labels()
     rng = random.Random(args.seed)
     twins_root, originals = work / "twins", args.dest
-    stats = {"files": 0, "entries": 0, "findings": 0, "true": 0, "false": 0, "unlabelled": 0, "caught": 0}
+    stats = dict.fromkeys(
+        (
+            "files",
+            "entries",
+            "findings",
+            "true",
+            "false",
+            "unlabelled",
+            "caught",
+            "scan",
+            "scan true",
+            "scan false",
+            "scan caught",
+        ),
+        0,
+    )
     real_places = {k for k, v in labels.items() if v == "real"}
     found_real: set[tuple[str, str, int]] = set()
     planted: dict[str, tuple[int, str]] = {}
@@ -178,6 +203,11 @@ def run(args: argparse.Namespace, work: Path) -> int:
                 found_real.add((repo, path, f.line or 0))
             if args.verbose:
                 print(f"  original {key:<10} {rel}:{f.line} {f.rule_id} {f.secret[:4]}")
+        for f in scanned(path, data, engine):
+            v = labels.get((repo, path, f.line or 0))
+            stats["scan"] += 1
+            stats["scan true"] += v == "real"
+            stats["scan false"] += v is not None and v != "real"
         flagged = {f.line for f in hits}
         triage += [_label_row(repo, path, data, e, e.line in flagged) for e in entries]
         twin = plant(data, entries, rng)
@@ -190,6 +220,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
         out.write_bytes(twin.data)
         planted[rel] = (twin.line, twin.rule or "generic")
         caught = any(f.line == twin.line for f in ours(path, twin.data, engine))
+        stats["scan caught"] += any(twin.line in _lines(f) for f in scanned(path, twin.data, engine))
         stats["caught"] += caught
         missed += [] if caught else [rel]
         if args.verbose and not caught:
@@ -243,6 +274,10 @@ def _print(
     )
     precision = (true + caught) / (findings + caught) if findings + caught else float("nan")
     recall = (found_real + caught) / (real + files) if real + files else float("nan")
+    print(
+        f"secret-hygiene scan (leak check) originals: findings {stats['scan']} (true {stats['scan true']}, "
+        f"false {stats['scan false']}); twins: caught {stats['scan caught']} of {files}"
+    )
     print(
         f"secret-hygiene precision {precision:.3f} (originals alone: {true / labelled if labelled else float('nan'):.3f}), recall {recall:.3f}"
     )
