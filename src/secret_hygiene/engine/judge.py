@@ -290,6 +290,23 @@ def _sample_jwt(value: str, spot: Spot) -> bool:
 # A token in documentation that expired before this date (2024-01-01) is a recorded sample.
 _DOCS_EXPIRED_BEFORE = 1704067200
 
+
+def _template_stand_in(value: str, spot: Spot) -> bool:
+    """In a template (`.env.example`), what a name-based rule took is judged as templates are."""
+    if not spot.free or not _TEMPLATE_FILE.search(spot.path):
+        return False
+    # Imported here: the envfiles package imports the scanner, which imports this module.
+    from secret_hygiene.env.values import template_stand_in
+
+    return template_stand_in(spot.line, spot.match, value)
+
+
+# The default template names of config.py (`.env.example`, `example.env`, `.env.test.sample`, ...).
+_TEMPLATE_FILE = re.compile(
+    r"(?:^|/)(?:[^/]*\.)?env(?:\.[^/]*)?[.\-_](?:example|sample|template|dist|defaults|tmpl|tpl)$"
+    r"|(?:^|/)(?:[^/]*\.)?(?:example|sample|template)\.env$"
+)
+
 _FILTERS = (
     ("public-address", _public_address),
     ("marked-example", _marked),
@@ -307,6 +324,7 @@ _FILTERS = (
     ("generated-lockfile", _lockfile),
     ("minified-bundle", _minified),
     ("sample-jwt", _sample_jwt),
+    ("template-stand-in", _template_stand_in),
 )
 
 

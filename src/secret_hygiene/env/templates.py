@@ -93,22 +93,27 @@ def decode(path: str, data: bytes, commit: str | None = None) -> str | Skipped:
 
 
 def check_template(path: str, data: bytes, engine: Engine) -> Iterator[Finding | Skipped]:
-    """env-example-value for every value in a template that is not a placeholder or a plain setting."""
+    """env-example-value for every value in a template that is not a placeholder or a plain setting.
+
+    A key in a provider's format (a leak rule with a fixed shape: `ghp_`, AKIA) is always
+    reported; a value a rule took only for its name is judged by its shape like any other.
+    """
     text = decode(path, data)
     if isinstance(text, Skipped):
         yield text
         return
     entries, _ = parse(text)
     leaks = [f for f in engine.scan_blob(Blob(path, data)) if isinstance(f, Finding)]
+    free = {r.id for r in engine.rules if r.free_value}
     lines = data.split(b"\n")
     claimed: set[int] = set()
     for entry in entries:
         mine = [f for f in leaks if f.line is not None and entry.line <= f.line <= entry.end_line]
         claimed.update(id(f) for f in mine)
-        if entry.value is not None and public_demo(entry.value):
-            continue
-        harmless = {sha1_hex(part) for part in benign(entry.value or "")}
-        mine = [f for f in mine if f.secret_hash not in harmless]
+        if entry.value == "" or (entry.value is not None and public_demo(entry.value)):
+            continue  # an empty value holds no key: a rule that read on matched the next line's text
+        harmless = {sha1_hex(part) for part in benign(entry.value or "", entry.key)}
+        mine = [f for f in mine if f.rule_id not in free or f.secret_hash not in harmless]
         if mine:
             key = entry.key if names([entry.key], engine) else None
             yield from (_from_leak(f, key) for f in mine)
@@ -131,7 +136,7 @@ def _judge(path: str, entry: Entry) -> Finding | None:
         return _finding(
             path, entry, "env-example-url-password", "a URL with a real-looking password", passwords[0]
         )
-    if secret_like_name(entry.key) and not non_secret(value):
+    if secret_like_name(entry.key) and not non_secret(value, entry.key):
         return _finding(path, entry, "env-example-secret-value", "a real-looking value", value)
     return None
 

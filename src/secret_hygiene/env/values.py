@@ -12,6 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from secret_hygiene.engine.noise import is_placeholder
+from secret_hygiene.env.shape import random_looking, stand_in
 
 # *KEY*, *SECRET*, *TOKEN*, *PASSWORD*, *PASS, *PWD*, *CREDENTIAL*, *PRIVATE*, *AUTH*, *DSN* (issue 5).
 _SECRET_NAME = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASS$|PWD|CREDENTIAL|PRIVATE|AUTH(?!OR)|DSN")
@@ -70,38 +71,92 @@ def public_demo(value: str) -> bool:
     return isinstance(payload, dict) and payload.get("iss") == "supabase-demo"
 
 
-def non_secret(value: str) -> bool:
-    """True for an empty value, a placeholder or a plainly non-secret setting."""
+def non_secret(value: str, name: str = "") -> bool:
+    """True for an empty value, a placeholder, a plainly non-secret setting, or a value whose shape
+    says a person typed it (shape.py); `name`, the variable's, is context (an address under *_EMAIL)."""
     v = value.strip().strip("'\"").strip()
     if not v or is_placeholder(v) or v.lower() in _DEV_DEFAULTS or public_demo(v):
         return True
     if _SIMPLE.fullmatch(v) or _PATH.fullmatch(v) or _URL.fullmatch(v):
         return True  # a URL's password, if any, is judged on its own (url_passwords)
-    return prose(v)
+    return prose(v) or stand_in(name, v) is not None
 
 
 def embedded_passwords(value: str) -> list[str]:
     """Every password embedded in a URL in `value` (scheme://user:password@host)."""
+    return [password for password, _, _ in _credentials(value)]
+
+
+def _credentials(value: str) -> list[tuple[str, str, str]]:
+    """(password, user, host) of every URL in `value` that carries a password."""
     found = []
     for match in _URL.finditer(value):
         try:
-            password = urlsplit(match.group(0)).password
+            parts = urlsplit(match.group(0))
+            password, user, host = parts.password, parts.username, parts.hostname
         except ValueError:
             continue
         if password:
-            found.append(password)
+            found.append((password, user or "", host or ""))
     return found
 
 
+# Hosts that only exist on the developer's machine or in documentation: loopback, a compose
+# service (one label: `db`, `postgres`, `redis`), mDNS and Docker's names, RFC 2606/6761 names.
+_LOCAL_HOST = re.compile(
+    r"(?i)localhost|[\w\-]+\.localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|::1?|host\.docker\.internal"
+    r"|[a-z][a-z0-9_\-]*|[\w.\-]+\.(?:local|test|example|invalid)|(?:[\w\-]+\.)*example\.(?:com|org|net)"
+)
+
+
 def url_passwords(value: str) -> list[str]:
-    """Passwords embedded in URLs in `value` that are not placeholders or plainly non-secret."""
-    return [p for p in embedded_passwords(value) if not non_secret(p)]
+    """Passwords embedded in URLs in `value` that look real.
+
+    Not real: a placeholder or typed words, a password equal to its user (`postgres:postgres`),
+    and a password that is not random for a host only a developer's machine has (`@localhost`,
+    a compose service `@db:5432`).
+    """
+    return [
+        password
+        for password, user, host in _credentials(value)
+        if not (non_secret(password) or password == user)
+        and not (_LOCAL_HOST.fullmatch(host) and not random_looking(password))
+    ]
 
 
-def benign(value: str) -> set[str]:
+def benign(value: str, name: str = "") -> set[str]:
     """The parts of a value (itself, its URL passwords) that are placeholders or typed words.
 
     A leak rule can match a template's documented default ('postgrespassword', a phrase); those
     pass here as the issue asks that real templates pass unless they hold a key.
     """
-    return {part for part in (value, *embedded_passwords(value)) if part and non_secret(part)}
+    real = set(url_passwords(value))
+    parts = {p for p in embedded_passwords(value) if p not in real}
+    return parts | ({value} if value and not real and non_secret(value, name) else set())
+
+
+# One `NAME=value` line of a template: its name, and its value with quotes and a trailing comment cut.
+_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][\w.]*)\s*=[^\S\r\n]*(.*?)\s*$")
+_QUOTED = re.compile(r"""^(["'])(.*?)\1""")
+
+
+def template_stand_in(line: str, match: str, secret: str) -> bool:
+    """Whether `secret`, taken by a name-based rule (whole `match`) from a template's `line`, is no key.
+
+    The check of templates judges it the same way (check_template); this is for the scans of
+    files and history, which meet the same lines. A match that runs from a name's `=` over a
+    line end read past an empty value into the next line.
+    """
+    head = match[: match.find(secret)].lstrip() if secret in match else ""
+    if "\n" in head or "\r" in head:
+        return True
+    # A rule may start its match at the end of the line above (`(?:^|\n)NAME=`): judge its own line.
+    m = _ASSIGNMENT.match(line if secret in line else match.lstrip())
+    if m is None:
+        return False
+    name, raw = m.groups()
+    quoted = _QUOTED.match(raw)
+    value = quoted.group(2) if quoted else raw.split(" #", 1)[0].strip()
+    if secret in embedded_passwords(value):
+        return secret not in url_passwords(value)
+    return secret in value and non_secret(value, name) and not url_passwords(value)

@@ -26,6 +26,7 @@ from secret_hygiene.engine.noise import is_placeholder
 from secret_hygiene.engine.rules import Rule
 from secret_hygiene.engine.scanner import Engine, find_in_text
 from secret_hygiene.env.ignore import kind
+from secret_hygiene.env.values import non_secret, url_passwords
 from secret_hygiene.errors import GitError
 from secret_hygiene.model import Finding, Skipped
 from secret_hygiene.rotation import state as fingerprints
@@ -85,6 +86,8 @@ class Assessment:
     notes: tuple[str, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     scanned: int = 0
+    # Template variables left out: an empty or placeholder value is no key with an age.
+    placeholders: int = 0
 
 
 def secret_like(name: str) -> bool:
@@ -162,6 +165,7 @@ class _Discovery:
     ) -> None:
         self.root, self.config, self.rules, self.store = root, config, rules, store
         self.engine: Engine | None = engine
+        self.free = frozenset(r.id for r in rules if r.free_value)
         self.keys: list[EnvKey] = []
         self.notes: list[str] = []
         self.skipped: list[Skipped] = []
@@ -222,6 +226,8 @@ class _Discovery:
     ) -> EnvKey | None:
         placeholder = not value.strip() or is_placeholder(value)
         hit = None if placeholder else self._match(path, body)
+        if template and not placeholder:
+            placeholder = _stand_in(name, value, hit, self.free)
         if hit is None and not secret_like(name):
             return None
         digest = None if placeholder or self.store is None else self.store.digest(path, name, value)
@@ -256,6 +262,16 @@ class _Discovery:
         where = line if match is tail else line - 1
         self.notes.append(f"{path}:{where}: ignored rotation annotation {text!r} (expected YYYY-MM-DD)")
         return None
+
+
+def _stand_in(name: str, value: str, hit: Finding | None, free: frozenset[str]) -> bool:
+    """A template value that check_template accepts (templates.py): no key, so nothing to rotate.
+
+    A provider-format key stays a key; a value only a name-based rule matched is judged by shape.
+    """
+    if hit is not None and hit.rule_id not in free:
+        return False
+    return non_secret(value, name) and not url_passwords(value)
 
 
 def discover(
@@ -302,7 +318,7 @@ def assess(
     dates = GitDates(repo, config.max_file_size)
     ages = [_age(k, ledger, config, today, dates) for k in keys]
     if only_file is None:
-        named = {k.name for k in found.keys}
+        named = {k.name for k in keys}  # a template placeholder does not stand in for a ledger entry
         ages += [_ledger_only(name, ledger, config, today) for name in ledger.entries if name not in named]
     notes = [*store_notes, *found.notes, *_future_notes(ages, today)]
     warnings: list[Finding] = []
@@ -313,7 +329,10 @@ def assess(
             notes.append(f"cannot save the local fingerprints in {store.path.parent}: {_why(exc)}")
         if store.reset:
             notes.append(f"the local fingerprint store {store.path} was unreadable and was started afresh")
-    return Assessment(tuple(ages), tuple(warnings), tuple(notes), tuple(found.skipped), found.scanned)
+    stand_ins = sum(k.template and k.placeholder for k in found.keys)
+    return Assessment(
+        tuple(ages), tuple(warnings), tuple(notes), tuple(found.skipped), found.scanned, stand_ins
+    )
 
 
 def _future_notes(ages: Iterable[KeyAge], today: date) -> list[str]:

@@ -157,10 +157,13 @@ def rotation(
     """The rotation check (as `rotation check`)."""
     result = assess(repo, project.root, project.config, rules, now=now, environ=environ, engine=engine)
     findings = key_findings(result.keys, strict=strict, inventory=False)
+    skipped = (
+        f"{result.placeholders} template variable(s) with an empty or placeholder value: no key to track"
+    )
     report = Report(
         (*findings, *result.warnings),
         result.skipped,
-        result.notes,
+        (*result.notes, *([skipped] if result.placeholders else [])),
         rotation_cmd.CHECKS,
         scanned=len(result.keys),
     )
@@ -196,9 +199,8 @@ def _ran(reports: Mapping[str, Report], options: Options, now: datetime) -> str:
     if "env" in reports:
         said.append("env" + (" (with history)" if "history" in options.parts else ""))
     if "rotation" in reports:
-        said.append(
-            f"rotation ({reports['rotation'].scanned} key(s) as of {now.astimezone(timezone.utc).date()})"
-        )
+        day = now.astimezone(timezone.utc).date()
+        said.append(f"rotation ({reports['rotation'].scanned} key(s) tracked as of {day})")
     return "audit ran: " + ", ".join(said)
 
 
@@ -210,7 +212,7 @@ def _checked(reports: Mapping[str, Report]) -> str:
         if part in reports:
             said.append(reports[part].checked or f"{reports[part].scanned} file(s) ({part})")
     if "rotation" in reports:
-        said.append(f"{reports['rotation'].scanned} key(s)")
+        said.append(f"{reports['rotation'].scanned} key(s) tracked")
     return "; ".join(said)
 
 

@@ -15,7 +15,8 @@ import re
 from functools import cache
 
 import pytest
-from secret_hygiene.rules import Rule, load_rules
+
+from secret_hygiene.engine.rules import Rule, load_rules
 
 _SEPARATORS = (b"=", b":", b">", b",")
 
