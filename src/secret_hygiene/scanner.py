@@ -14,7 +14,14 @@ from pathlib import Path
 from secret_hygiene import timebudget
 from secret_hygiene.errors import RuleError
 from secret_hygiene.formats import NotebookView, decode_wide, notebook_view
-from secret_hygiene.judge import PUBLIC_BY_DESIGN, PUBLIC_WRITE_ONLY, Spot, drop_reason, public_test_key
+from secret_hygiene.judge import (
+    PUBLIC_BY_DESIGN,
+    PUBLIC_WRITE_ONLY,
+    Spot,
+    drop_reason,
+    public_emulator_key,
+    public_test_key,
+)
 from secret_hygiene.model import Blob, Finding, Level, Skipped
 from secret_hygiene.noise import is_placeholder, shannon_entropy
 from secret_hygiene.prefilter import Prefilter, Windows
@@ -185,7 +192,7 @@ class Engine:
 
 def _level(rule: Rule, secret: str) -> Level:
     """A note for keys public by design, a warning for public test keys, else an error."""
-    if rule.id in PUBLIC_BY_DESIGN:
+    if rule.id in PUBLIC_BY_DESIGN or public_emulator_key(secret):
         return "note"
     return "warning" if rule.id in PUBLIC_WRITE_ONLY or public_test_key(secret) else "error"
 
@@ -202,8 +209,24 @@ def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str
         path=path,
         generic=rule.generic,
         free=rule.free_value,
+        above=_lines_above(data, line_start, ABOVE_LINES),
     )
     return drop_reason(secret, spot) is not None
+
+
+# Lines above a value that judge.py reads for the text introducing its code block.
+ABOVE_LINES = 16
+
+
+def _lines_above(data: bytes, line_start: int, count: int) -> tuple[str, ...]:
+    """Up to `count` lines before the line starting at `line_start`, nearest last."""
+    start = line_start
+    for _ in range(count):
+        if start <= 0:
+            break
+        start = data.rfind(b"\n", 0, start - 1) + 1
+    text = data[start : max(line_start - 1, start)].decode("utf-8", "replace")
+    return tuple(text.split("\n")) if line_start else ()
 
 
 def once_per_blob(items: Iterator[Finding | Skipped]) -> Iterator[Finding | Skipped]:
