@@ -95,7 +95,14 @@ def _marked(value: str, spot: Spot) -> bool:
     if _MARKER.search(outside) or _MARKER_NAME.search(outside) or _MARKER.search(spot.previous):
         return True
     intro = _block_intro(spot)  # "Insert your keys (change them by fake API keys):" then ```json
-    return intro is not None and bool(_MARKER.search(intro))
+    return intro is not None and bool(_INTRO_MARKER.search(intro))
+
+
+# A block's introduction reaches further than the line above: "For example:" introduces real
+# configurations as often as made-up ones, so only the words that say a value is not real count.
+_INTRO_MARKER = re.compile(
+    r"(?i)\b(?:fake|dummy|mock(?:ed)?|not[ _-]?a[ _-]?real|example[ _]only|placeholder)\b"
+)
 
 
 # A Markdown fence that opens a block (it names a language: a bare ``` may close one instead),
