@@ -218,15 +218,21 @@ def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str
 ABOVE_LINES = 16
 
 
-def _lines_above(data: bytes, line_start: int, count: int) -> tuple[str, ...]:
-    """Up to `count` lines before the line starting at `line_start`, nearest last."""
+def _lines_above(data: bytes, line_start: int, count: int, limit: int = 4096) -> tuple[str, ...]:
+    """Up to `count` lines before the line starting at `line_start`, nearest last.
+
+    At most `limit` bytes are read: a bundle's megabyte lines would otherwise be decoded again
+    for every match below them.
+    """
+    if not line_start:
+        return ()
+    floor = max(line_start - 1 - limit, 0)
     start = line_start
     for _ in range(count):
-        if start <= 0:
+        if start <= floor:
             break
-        start = data.rfind(b"\n", 0, start - 1) + 1
-    text = data[start : max(line_start - 1, start)].decode("utf-8", "replace")
-    return tuple(text.split("\n")) if line_start else ()
+        start = data.rfind(b"\n", floor, start - 1) + 1 or floor
+    return tuple(data[max(start, floor) : line_start - 1].decode("utf-8", "replace").split("\n"))
 
 
 def once_per_blob(items: Iterator[Finding | Skipped]) -> Iterator[Finding | Skipped]:
