@@ -7,8 +7,12 @@ filter that drops too much fails here as surely as one that drops too little.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 
+import pytest
+
+from secret_hygiene.engine import judge
 from secret_hygiene.engine.judge import Spot, drop_reason
 from secret_hygiene.engine.rules import load_rules
 from secret_hygiene.engine.scanner import Engine
@@ -264,3 +268,123 @@ def test_posthog_project_key_is_a_warning_and_slashed_secrets_are_not_word_paths
     secret = fake("", 18, seed=28) + "/" + fake("", 21, seed=29)
     aws = f'aws_secret_access_key = "{secret}"\n'
     assert len(findings("[default]\n" + aws, "deploy/credentials.ini")) == 1
+
+
+def test_consecutive_env_lines_are_each_read_and_judged_on_their_own_line() -> None:
+    # The generic rules once consumed the line end on both sides of a match: every second
+    # line of an env file went unread, and the filters judged the line above the value.
+    values = [fake("", 26, seed=s) for s in (30, 31, 32, 33)]
+    text = "".join(
+        f"{n}_SECRET={v}\n" for n, v in zip(("APP", "JWT", "SESSION", "CSRF"), values, strict=True)
+    )
+    assert [f.line for f in findings(text, "deploy/prod.env")] == [1, 2, 3, 4]
+    marked = text.replace("JWT_SECRET", "# fake value for the docs\nJWT_SECRET")
+    assert [f.line for f in findings(marked, "deploy/prod.env")] == [1, 4, 5]
+
+
+def test_a_marker_in_the_text_introducing_a_code_block_drops_its_values() -> None:
+    key, secret = fake("", 40, HEX, seed=34), fake("", 40, HEX, seed=35)
+    doc = (
+        "## Exchange\n\n"
+        "**Insert your Exchange API key (change them by fake API keys):**\n\n"
+        "```json\n"
+        "{\n"
+        '    "exchange": {\n'
+        '        "name": "binance",\n'
+        f'        "key": "{key}",\n'
+        f'        "secret": "{secret}",\n'
+        "    }\n"
+        "}\n"
+        "```\n"
+    )
+    assert findings(doc, "docs/configuration.md") == []
+    twin = doc.replace(" (change them by fake API keys)", "")
+    assert [(f.rule_id, f.line) for f in findings(twin, "docs/configuration.md")] == [
+        ("freqtrade-exchange-secret", 10)
+    ]
+    # "For example" introduces real configurations too: only words saying "not real" count.
+    example = doc.replace("Insert your Exchange API key (change them by fake API keys)", "For example")
+    assert len(findings(example, "docs/configuration.md")) == 1
+
+
+def test_api_responses_in_a_docstrings_code_block_are_documentation() -> None:
+    key = fake("", 64, seed=36)
+    text = (
+        "class Client:\n"
+        "    def ws_cancel_order(self, **params):\n"
+        '        """Cancel an active order.\n\n'
+        "        Returns:\n"
+        "        .. code-block:: python\n"
+        "            {\n"
+        '                "method": "order.cancel",\n'
+        '                "params": {\n'
+        f'                    "apiKey": "{key}",\n'
+        '                    "timestamp": 1660801715830\n'
+        "                }\n"
+        "            }\n"
+        '        """\n'
+        '        return self._ws("order.cancel", params)\n'
+    )
+    assert findings(text, "binance/client.py") == []
+    code = f'DEFAULTS = {{\n    "method": "order.cancel",\n    "params": {{\n        "apiKey": "{key}",\n'
+    code += "    },\n}\n"
+    assert [f.line for f in findings(code, "binance/client.py")] == [4]
+
+
+def test_a_type_annotation_is_not_the_value_of_a_provider_named_setting() -> None:
+    text = (
+        "/// Static client ID instance.\n"
+        "pub static DERIBIT_CLIENT_ID: LazyLock<ClientId> =\n"
+        "    LazyLock::new(|| ClientId::new(Ustr::from(DERIBIT)));\n"
+    )
+    assert findings(text, "crates/adapters/deribit/src/common/consts.rs") == []
+    twin = "deribit:\n  deribit_client_id: " + fake("", 12, seed=37) + "\n"
+    assert [f.rule_id for f in findings(twin, "config/live.yaml")] == ["deribit-client-id"]
+
+
+def test_an_emulators_published_key_is_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Azurite's documented account key works against the local emulator only; a synthetic
+    # stand-in is registered here so that the test holds no real key.
+    stand_in = base64.b64encode(bytes(range(7, 71))).decode()
+    monkeypatch.setattr(judge, "_PUBLIC_EMULATOR_KEYS", {hashlib.sha256(stand_in.encode()).hexdigest()})
+    text = (
+        "# Azurite, the local Azure Storage emulator\n"
+        "LANGFUSE_S3_EVENT_UPLOAD_ACCESS_KEY_ID=devstoreaccount1\n"
+        f"LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY={stand_in}\n"
+        "LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT=http://localhost:10000/devstoreaccount1\n"
+    )
+    assert [f.level for f in findings(text, ".env.dev-azure.example")] == ["note"]
+    real = base64.b64encode(bytes(range(9, 73))).decode()
+    assert [f.level for f in findings(text.replace(stand_in, real), ".env.dev-azure.example")] == ["error"]
+
+
+def test_zero_padded_local_dummies_in_a_test_template_are_not_keys() -> None:
+    text = (
+        "# Garage (S3-compatible) for the test suite\n"
+        "S3_ENDPOINT=http://localhost:3900\n"
+        "S3_REGION=garage\n"
+        "S3_ACCESS_KEY=GKtest" + "0" * 21 + "\n"
+        "S3_SECRET_KEY=s3secrettest" + "0" * 52 + "\n"
+    )
+    assert findings(text, ".env.test.example") == []
+    twin = text.replace("GKtest" + "0" * 21, "GK" + fake("", 24, HEX, seed=38))
+    twin = twin.replace("s3secrettest" + "0" * 52, fake("", 64, HEX, seed=39))
+    assert [f.line for f in findings(twin, ".env.test.example")] == [4, 5]
+
+
+def test_masked_keys_and_short_lived_tokens_in_a_recorded_response() -> None:
+    token = fake("", 120, seed=40)
+    text = (
+        "def test_get_api_key_info(self):\n"
+        "    resp = {\n"
+        '        "code": "200000",\n'
+        '        "data": {\n'
+        '            "apiKey": "5f3aXXXXXXXXXXXXXXXXb2c1",\n'
+        '            "secret": "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXX9f3e",\n'
+        f'            "token": "{token}",\n'
+        "        },\n"
+        "    }\n"
+    )
+    assert findings(text, "test/connector/kucoin/test_kucoin_auth.py") == []
+    twin = text.replace("5f3aXXXXXXXXXXXXXXXXb2c1", fake("", 24, seed=41))
+    assert [f.line for f in findings(twin, "test/connector/kucoin/test_kucoin_auth.py")] == [5]

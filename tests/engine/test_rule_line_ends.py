@@ -4,9 +4,9 @@
 (`KUCOIN_KEY=`): the `\\s` after `=` crossed the line end. For each rule, each example's name
 and separator are kept and its value is moved to the next line, alone and as another setting
 (`NAME=\\nNEXT_SETTING=value`); no match may then take a value on the line after its
-separator. Multi-line formats (PEM blocks, JSON keystores: rules whose own examples hold a
-line end inside the secret) are exempt; their context may still span lines (`venue: {` on
-one line, `secret: ...` on the next).
+separator or auth scheme (`Bearer`, `-t`). Multi-line formats (PEM blocks, JSON keystores:
+rules whose own examples hold a line end inside the secret, and .netrc) are exempt; their
+context may still span lines (`venue: {` on one line, `secret: ...` on the next).
 """
 
 from __future__ import annotations
@@ -33,15 +33,20 @@ def _secret_span(rule: Rule, m: re.Match[bytes]) -> tuple[int, int] | None:
 
 
 def crossings(rule: Rule, text: bytes) -> list[bytes]:
-    """Secrets a match takes past a line end that follows its last separator."""
+    """Secrets a match takes from the line after its name, separator or auth scheme.
+
+    A line end right before a value counts unless it follows an opening bracket: wrapped call
+    arguments and arrays (`fromWIF(`, `accounts: [`, then the value indented) are one statement.
+    """
     out = []
     for m in rule.pattern.finditer(text):
         span = _secret_span(rule, m)
         if span is None:
             continue
-        gap = text[m.start() : span[0]]
-        last = max(gap.rfind(s) for s in _SEPARATORS)
-        if (last >= 0 and b"\n" in gap[last:]) or b"\n" in text[span[0] : span[1]]:
+        before = text[m.start() : span[0]]
+        lead = before.rstrip(b" \t\r\n\"'`")
+        wrapped = lead.endswith((b"(", b"[", b"{"))
+        if (b"\n" in before[len(lead) :] and not wrapped) or b"\n" in text[span[0] : span[1]]:
             out.append(text[span[0] : span[1]])
     return out
 
@@ -58,9 +63,13 @@ def moved_values(rule: Rule) -> list[bytes]:
         secret = data[span[0] : span[1]]
         if b"\n" in secret:
             return []  # a multi-line format
+        if b"machine " in data:
+            continue  # .netrc: whitespace-separated tokens, line ends included
         name = data[: span[0]].rstrip(b" \t\"'`")
-        if name.endswith(_SEPARATORS):
+        if name.endswith(_SEPARATORS):  # NAME=, name:, key =>
             texts += [name + b"\n" + secret + b"\n", name + b"\nNEXT_SETTING=" + secret + b"\n"]
+        elif name and data[len(name) : span[0]].strip(b"\"'`"):
+            texts.append(name + b"\n" + secret + b"\n")  # Bearer <token>, -t <token>
     return texts
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import itertools
 import json
 import re
@@ -28,6 +29,8 @@ class Spot:
     generic: bool
     # The rule takes whatever follows a name (rules.py `free_value`): the value's shape is judged.
     free: bool = False
+    # Lines above `line`, nearest last (scanner.ABOVE_LINES): for the text introducing a code block.
+    above: tuple[str, ...] = ()
 
 
 # Names that hold public values: on-chain addresses, mints, contracts, ids and symbols.
@@ -89,7 +92,58 @@ def _public_address(value: str, spot: Spot) -> bool:
 
 def _marked(value: str, spot: Spot) -> bool:
     outside = spot.line.replace(value, " ")
-    return bool(_MARKER.search(outside) or _MARKER_NAME.search(outside) or _MARKER.search(spot.previous))
+    if _MARKER.search(outside) or _MARKER_NAME.search(outside) or _MARKER.search(spot.previous):
+        return True
+    intro = _block_intro(spot)  # "Insert your keys (change them by fake API keys):" then ```json
+    return intro is not None and bool(_INTRO_MARKER.search(intro))
+
+
+# A block's introduction reaches further than the line above: "For example:" introduces real
+# configurations as often as made-up ones, so only the words that say a value is not real count.
+_INTRO_MARKER = re.compile(
+    r"(?i)\b(?:fake|dummy|mock(?:ed)?|not[ _-]?a[ _-]?real|example[ _]only|placeholder)\b"
+)
+
+
+# A Markdown fence that opens a block (it names a language: a bare ``` may close one instead),
+# an rst code block (`.. code-block:: python`, a paragraph ending in `::`).
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+_RST_BLOCK = re.compile(r"^\s*\.\. (?:code-block|code|sourcecode)::|::\s*$")
+
+
+def _block_intro(spot: Spot) -> str | None:
+    """The prose line introducing the code block the value is in (Markdown, rst, a docstring)."""
+    lines = spot.above
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        if _FENCE.match(line):
+            if not line.strip().strip("`~"):
+                return None
+            break
+        if _RST_BLOCK.search(line):
+            break
+        if '"""' in line or "'''" in line:
+            return None  # a docstring's start, no block opened in it
+    else:
+        return None
+    return next((t for t in reversed(lines[:i]) if t.strip()), None)
+
+
+# `Returns:`, `:returns: API response with token...`, `Example response:` above a code block.
+_RESPONSE_INTRO = re.compile(r"(?i)\b(?:responses?|returns?|returned|result)\b")
+
+
+def _documented_response(value: str, spot: Spot) -> bool:
+    """A field of an API response shown in documentation (docs, a docstring's code block)."""
+    intro = _block_intro(spot) if spot.generic else None
+    return intro is not None and bool(_RESPONSE_INTRO.search(intro))
+
+
+def _type_name(value: str, spot: Spot) -> bool:
+    """`DERIBIT_CLIENT_ID: LazyLock<ClientId> =`: a type annotation read as the value."""
+    if not spot.free or not re.fullmatch(r"(?:[A-Z][a-z]+)+\d?", value):
+        return False
+    return bool(re.search(r":[ \t]*" + re.escape(value) + r"(?=[ \t]*(?:<|\[|=(?!=)))", spot.line))
 
 
 def _identifier(value: str, spot: Spot) -> bool:
@@ -241,7 +295,9 @@ _PAYLOAD_KEY = re.compile(r"""["']token["']\s*:\s*["']""")
 
 
 def _example_payload(value: str, spot: Spot) -> bool:
-    return spot.generic and bool(_DOC_PATH.search(spot.path)) and bool(_PAYLOAD_KEY.search(spot.match))
+    if not spot.generic or not _DOC_PATH.search(spot.path):
+        return False
+    return any(m.end() == spot.line.find(value, m.end()) for m in _PAYLOAD_KEY.finditer(spot.line))
 
 
 def _lockfile(value: str, spot: Spot) -> bool:
@@ -320,6 +376,8 @@ _FILTERS = (
     ("repeated-words", _repeated_words),
     ("descriptive-name", _descriptive_name),
     ("example-payload", _example_payload),
+    ("documented-response", _documented_response),
+    ("type-name", _type_name),
     ("masked", _masked),
     ("generated-lockfile", _lockfile),
     ("minified-bundle", _minified),
@@ -354,6 +412,17 @@ PUBLIC_WRITE_ONLY = frozenset({"posthog-project-api-key"})
 def public_test_key(secret: str) -> bool:
     """True for a well-known development-chain private key (Hardhat, Anvil)."""
     return secret.strip().strip("'\"").lower().removeprefix("0x") in _PUBLIC_TEST_KEYS
+
+
+# Development emulators' published keys (sha256): Azurite's devstoreaccount1 account key, printed
+# in Microsoft's Azurite documentation, works against the local emulator only. A note (-v).
+_PUBLIC_EMULATOR_KEYS = frozenset({"0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059"})
+
+
+def public_emulator_key(secret: str) -> bool:
+    """True for a key an emulator publishes for local use (Azurite's account key)."""
+    value = secret.strip().strip("'\"")
+    return hashlib.sha256(value.encode()).hexdigest() in _PUBLIC_EMULATOR_KEYS
 
 
 # Keys their provider publishes on purpose (a Sentry DSN only lets a client send events):

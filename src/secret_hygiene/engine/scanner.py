@@ -17,6 +17,7 @@ from secret_hygiene.engine.judge import (
     PUBLIC_WRITE_ONLY,
     Spot,
     drop_reason,
+    public_emulator_key,
     public_test_key,
 )
 from secret_hygiene.engine.noise import is_placeholder, shannon_entropy
@@ -238,7 +239,7 @@ class Engine:
 
 def _level(rule: Rule, secret: str) -> Level:
     """A note for keys public by design, a warning for public test keys, else an error."""
-    if rule.id in PUBLIC_BY_DESIGN:
+    if rule.id in PUBLIC_BY_DESIGN or public_emulator_key(secret):
         return "note"
     return "warning" if rule.id in PUBLIC_WRITE_ONLY or public_test_key(secret) else "error"
 
@@ -265,8 +266,30 @@ def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str
         path=path,
         generic=rule.generic,
         free=rule.free_value,
+        above=_lines_above(data, line_start, ABOVE_LINES),
     )
     return drop_reason(secret, spot) is not None
+
+
+# Lines above a value that judge.py reads for the text introducing its code block.
+ABOVE_LINES = 16
+
+
+def _lines_above(data: bytes, line_start: int, count: int, limit: int = 4096) -> tuple[str, ...]:
+    """Up to `count` lines before the line starting at `line_start`, nearest last.
+
+    At most `limit` bytes are read: a bundle's megabyte lines would otherwise be decoded again
+    for every match below them.
+    """
+    if not line_start:
+        return ()
+    floor = max(line_start - 1 - limit, 0)
+    start = line_start
+    for _ in range(count):
+        if start <= floor:
+            break
+        start = data.rfind(b"\n", floor, start - 1) + 1 or floor
+    return tuple(data[max(start, floor) : line_start - 1].decode("utf-8", "replace").split("\n"))
 
 
 def once_per_blob(items: Iterator[Finding | Skipped]) -> Iterator[Finding | Skipped]:
