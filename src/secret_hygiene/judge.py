@@ -12,6 +12,7 @@ import binascii
 import itertools
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from secret_hygiene.noise import is_placeholder
@@ -68,11 +69,14 @@ _DOC_PATH = re.compile(
 _MASKED = re.compile(r"(?:X{3,}|x{3,}|\*{3,}).*(?:X{3,}|x{3,}|\*{3,})")
 
 
-def drop_reason(secret: str, spot: Spot) -> str | None:
-    """The filter that drops `secret` at `spot`, or None when it stays a finding."""
+def drop_reason(secret: str, spot: Spot, skip: Collection[str] = ()) -> str | None:
+    """The filter that drops `secret` at `spot`, or None when it stays a finding.
+
+    `skip` names checks the rule opted out of (its `filters: {skip: ...}` field).
+    """
     value = secret.strip().strip("'\"`")
     for name, check in _FILTERS:
-        if check(value, spot):
+        if name not in skip and check(value, spot):
             return name
     return None
 
@@ -308,6 +312,7 @@ _FILTERS = (
     ("minified-bundle", _minified),
     ("sample-jwt", _sample_jwt),
 )
+CHECKS = tuple(name for name, _ in _FILTERS)  # the stable names a rule's `filters.skip` may use
 
 
 # The first accounts of Hardhat's and Anvil's default mnemonic ("test test ... junk"): printed

@@ -13,13 +13,15 @@ from pathlib import Path
 
 from secret_hygiene import timebudget
 from secret_hygiene.errors import RuleError
+from secret_hygiene.explain import Dropped
 from secret_hygiene.formats import NotebookView, decode_wide, notebook_view
 from secret_hygiene.judge import PUBLIC_BY_DESIGN, PUBLIC_WRITE_ONLY, Spot, drop_reason, public_test_key
 from secret_hygiene.model import Blob, Finding, Level, Skipped
-from secret_hygiene.noise import is_placeholder, shannon_entropy
+from secret_hygiene.noise import placeholder_reason, shannon_entropy
 from secret_hygiene.prefilter import Prefilter, Windows
+from secret_hygiene.ruleformat import SKIP_ALL
 from secret_hygiene.rules import SEVERITIES, Rule, builtin_rules_dir
-from secret_hygiene.suppress import line_allowed
+from secret_hygiene.suppress import ALLOW_MARKERS, line_allowed
 
 BINARY_SNIFF = 8192
 # Matches of one rule kept per blob: past this a blob is a generated dump, not a config, and
@@ -40,11 +42,27 @@ class _Hit:
     accepted: bool = True
 
 
+# Why a match was dropped: (kind, name, detail), as explain.py lists them.
+Reason = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class _Drop:
+    """A match dropped inside one blob (turned into an explain.Dropped once its line is known)."""
+
+    rule_index: int
+    start: int
+    secret: str
+    reason: Reason
+
+
 class Engine:
     """Rules compiled once, applied to many blobs."""
 
-    def __init__(self, rules: Sequence[Rule], use_hyperscan: bool = True) -> None:
+    def __init__(self, rules: Sequence[Rule], use_hyperscan: bool = True, explain: bool = False) -> None:
         self.rules = list(rules)
+        # With `explain`, every candidate value a filter, check or allow entry drops (--explain).
+        self.dropped: list[Dropped] | None = [] if explain else None
         self.prefilter = Prefilter(self.rules, use_hyperscan)
         # Provider rules before generic ones, severe before mild, then rule order (packs
         # sorted by file name, rules in file order): the first to claim a span wins.
@@ -74,6 +92,7 @@ class Engine:
         data = blob.data
         hits: list[_Hit] = []
         capped: list[str] = []
+        drops: list[_Drop] | None = [] if self.dropped is not None else None
         for ri, windows in self.prefilter.candidates(data).items():
             if ri in self._over_budget:
                 continue
@@ -82,7 +101,7 @@ class Engine:
             overflow: list[int] = []
             try:
                 with timebudget.limit(CUSTOM_RULE_BUDGET) if ri in self._custom else nullcontext():
-                    matches = self._matches(ri, data, windows, overflow, blob.path)
+                    matches = self._matches(ri, data, windows, overflow, blob.path, drops)
                     found = list(itertools.islice(matches, MATCH_CAP + 1))
             except timebudget.OverBudget:
                 self._over_budget.add(ri)
@@ -95,18 +114,27 @@ class Engine:
             if len(found) > MATCH_CAP or overflow:
                 capped.append(self.rules[ri].id)
             hits += found[:MATCH_CAP]
-        for hit in self._claim(hits):
-            finding = self._finding(blob, data, hit, view)
+        for hit in self._claim(hits, drops):
+            finding = self._finding(blob, data, hit, view, drops)
             if finding is not None:
                 yield finding
+        if drops and self.dropped is not None:
+            self.dropped += self._explained(blob, data, drops)
         for rule_id in capped:
             reason = f"partly scanned: rule {rule_id} stopped after {MATCH_CAP} matches"
             yield Skipped(blob.path, reason, blob.commit)
 
     def _matches(
-        self, ri: int, data: bytes, windows: Windows, overflow: list[int] | None = None, path: str = ""
+        self,
+        ri: int,
+        data: bytes,
+        windows: Windows,
+        overflow: list[int] | None = None,
+        path: str = "",
+        drops: list[_Drop] | None = None,
     ) -> Iterator[_Hit]:
-        """Hits of rule `ri`; with `overflow`, stops after RAW_MATCH_CAP matches and says so there."""
+        """Hits of rule `ri`; with `overflow`, stops after RAW_MATCH_CAP matches and says so there.
+        With `drops`, each match dropped on the way is added to it, with the reason."""
         rule = self.rules[ri]
         spans = windows if windows is not None else [(0, len(data))]
         matches = (m for start, stop in spans for m in rule.pattern.finditer(data, start, stop))
@@ -115,24 +143,41 @@ class Engine:
                 overflow.append(ri)
                 return
             group = rule.secret_group or _secret_group(m)
-            if ri in self._companions and not _companion_near(self._companions[ri], rule.within, data, m):
-                continue
             secret = m.group(group).decode("utf-8", "replace") if m.group(group) else ""
-            accepted = self._accept(rule, secret) and not _dropped(rule, secret, m, data, path)
+            if ri in self._companions and not _companion_near(self._companions[ri], rule.within, data, m):
+                if drops is not None and secret:
+                    companion = rule.requires_id or "requires.regex"
+                    reason = ("requires", companion, f"not within {rule.within} line(s)")
+                    drops.append(_Drop(ri, m.start(group), secret, reason))
+                continue
+            why = self._rejection(rule, secret) or _dropped(rule, secret, m, data, path)
+            accepted = why is None
+            if why is not None and drops is not None and secret:
+                drops.append(_Drop(ri, m.start(group), secret, why))
             if accepted or not rule.generic:
                 # A provider rule that rejects a value (a documented sample, a placeholder)
                 # still claims its span, so the generic rules do not report it instead.
                 yield _Hit(ri, m.start(group), m.end(group), secret, accepted)
 
     @staticmethod
-    def _accept(rule: Rule, secret: str) -> bool:
-        if len(secret) < 4 or is_placeholder(secret):
-            return False
-        if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
-            return False
-        return not any(p.search(secret) for p in rule.allow_patterns)
+    def _rejection(rule: Rule, secret: str) -> Reason | None:
+        """Why the value alone is dropped (length, shared placeholder filter, entropy, allow), or None."""
+        if len(secret) < 4:
+            return ("too-short", "min-length", "")
+        if SKIP_ALL not in rule.skip_filters:
+            name = placeholder_reason(secret, rule.skip_filters)
+            if name is not None:
+                return ("placeholder-filter", name, "")
+        if rule.entropy is not None:
+            bits = shannon_entropy(secret)
+            if bits < rule.entropy:
+                return ("entropy", "min-entropy", f"{bits:.2f} < {rule.entropy:g} bits/char")
+        for allow in rule.allow_patterns:
+            if allow.search(secret):
+                return ("allow-pattern", allow.pattern, "")
+        return None
 
-    def _claim(self, hits: list[_Hit]) -> list[_Hit]:
+    def _claim(self, hits: list[_Hit], drops: list[_Drop] | None = None) -> list[_Hit]:
         kept: list[_Hit] = []
         refused = [h for h in hits if not h.accepted]
         ranked = sorted(
@@ -143,10 +188,44 @@ class Engine:
             rivals = kept + refused if self.rules[hit.rule_index].generic else kept
             if not any(h.start < hit.end and hit.start < h.end for h in rivals):
                 kept.append(hit)
+            elif drops is not None and not any(h.start < hit.end and hit.start < h.end for h in kept):
+                # Only a provider rule that rejected this span overlaps it: the value is dropped.
+                rival = next(h for h in refused if h.start < hit.end and hit.start < h.end)
+                reason = ("claimed", self.rules[rival.rule_index].id, "which dropped the value")
+                drops.append(_Drop(hit.rule_index, hit.start, hit.secret, reason))
         return sorted(kept, key=lambda h: (h.start, h.rule_index))
 
+    def _explained(self, blob: Blob, data: bytes, drops: list[_Drop]) -> list[Dropped]:
+        """The drops of one blob as records at their lines (lines a staged scan does not report left out)."""
+        out = []
+        for d in drops:
+            line = data.count(b"\n", 0, d.start) + 1
+            if blob.only_lines is not None and line not in blob.only_lines:
+                continue
+            if blob.line_map is not None and line <= len(blob.line_map):
+                line = blob.line_map[line - 1]
+            rule_id = self.rules[d.rule_index].id
+            kind, name, detail = d.reason
+            fp = fingerprint(rule_id, d.secret)
+            out.append(
+                Dropped(rule_id, blob.path, line, kind, name, redact(d.secret), fp, blob.commit, detail)
+            )
+        return out
+
+    def take_dropped(self) -> list[Dropped]:
+        """The drops recorded so far (with `explain`), emptying the list."""
+        taken = list(self.dropped or [])
+        if self.dropped is not None:
+            self.dropped.clear()
+        return taken
+
     def _finding(
-        self, blob: Blob, data: bytes, hit: _Hit, view: NotebookView | None = None
+        self,
+        blob: Blob,
+        data: bytes,
+        hit: _Hit,
+        view: NotebookView | None = None,
+        drops: list[_Drop] | None = None,
     ) -> Finding | None:
         line_start = data.rfind(b"\n", 0, hit.start) + 1
         line_end = _line_end(data, hit.start)
@@ -154,6 +233,10 @@ class Engine:
         if line_start:
             previous = data[data.rfind(b"\n", 0, line_start - 1) + 1 : line_start - 1]
         if line_allowed(data[line_start:line_end], previous):
+            if drops is not None:
+                here = data[line_start:line_end]
+                marker = next(m for m in ALLOW_MARKERS if m in here or m in previous).decode()
+                drops.append(_Drop(hit.rule_index, hit.start, hit.secret, ("inline-allow", marker, "")))
             return None
         line = data.count(b"\n", 0, hit.start) + 1
         if blob.only_lines is not None and line not in blob.only_lines:
@@ -190,8 +273,10 @@ def _level(rule: Rule, secret: str) -> Level:
     return "warning" if rule.id in PUBLIC_WRITE_ONLY or public_test_key(secret) else "error"
 
 
-def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str) -> bool:
-    """Whether a context filter of judge.py drops this match (a public address, an example...)."""
+def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str) -> Reason | None:
+    """The context check of judge.py that drops this match (a public address, an example...), or None."""
+    if SKIP_ALL in rule.skip_filters:
+        return None
     at = m.start()
     line_start = data.rfind(b"\n", 0, at) + 1
     previous = data[data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
@@ -203,7 +288,8 @@ def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str
         generic=rule.generic,
         free=rule.free_value,
     )
-    return drop_reason(secret, spot) is not None
+    name = drop_reason(secret, spot, rule.skip_filters)
+    return None if name is None else ("judge", name, "")
 
 
 def once_per_blob(items: Iterator[Finding | Skipped]) -> Iterator[Finding | Skipped]:
