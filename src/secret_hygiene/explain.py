@@ -76,8 +76,9 @@ class Dropped:
 
 
 def unique(records: Iterable[Dropped]) -> tuple[Dropped, ...]:
-    """One record per value, file and reason: a value dropped in 40 commits is explained once."""
+    """One record per value, file and reason (a value dropped in 40 commits is explained once),
+    in file and line order."""
     seen: dict[tuple[str, str, str, str, str], Dropped] = {}
     for r in records:
         seen.setdefault((r.rule_id, r.path, r.fingerprint, r.kind, r.name), r)
-    return tuple(seen.values())
+    return tuple(sorted(seen.values(), key=lambda r: (r.path, r.line or 0, r.rule_id)))

@@ -146,7 +146,7 @@ class Engine:
             secret = m.group(group).decode("utf-8", "replace") if m.group(group) else ""
             if ri in self._companions and not _companion_near(self._companions[ri], rule.within, data, m):
                 if drops is not None and secret:
-                    companion = rule.requires_id or "requires.regex"
+                    companion = rule.requires_id or (rule.requires_regex or b"").decode("utf-8", "replace")
                     reason = ("requires", companion, f"not within {rule.within} line(s)")
                     drops.append(_Drop(ri, m.start(group), secret, reason))
                 continue

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from secret_hygiene import gitrepo, names
 from secret_hygiene import history as patches
-from secret_hygiene.commands.common import jobs_arg, load_project, project_rules
+from secret_hygiene.commands.common import explained, jobs_arg, load_project, project_rules
 from secret_hygiene.context import Context
 from secret_hygiene.errors import GitError, NotAGitRepo, SecretHygieneError
 from secret_hygiene.formats import decode_wide
@@ -59,8 +59,9 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
         return Report(checks=("leak",), notes=tuple(notes))
     if gitrepo.is_shallow(repo):
         notes.append(SHALLOW_NOTE)
-    engine = Engine(project_rules(project, [ctx.cwd / p for p in args.rules]))
-    return history_report(repo, revs, engine, project, ctx.stderr, notes, args.jobs)
+    engine = Engine(project_rules(project, [ctx.cwd / p for p in args.rules]), explain=args.explain)
+    jobs = 1 if args.explain else args.jobs  # the drops are recorded by this process's engine
+    return explained(history_report(repo, revs, engine, project, ctx.stderr, notes, jobs), engine, args)
 
 
 def history_report(

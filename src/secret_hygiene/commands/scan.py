@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from secret_hygiene import gitrepo
-from secret_hygiene.commands.common import Project, jobs_arg, load_project, project_rules, split
+from secret_hygiene.commands.common import Project, explained, jobs_arg, load_project, project_rules, split
 from secret_hygiene.context import Context
 from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
 from secret_hygiene.filescan import scan_files
@@ -54,14 +54,18 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     rules = project_rules(project, [ctx.cwd / p for p in args.rules])
     second = args.with_detect_secrets or project.config.with_detect_secrets
     if args.staged:
-        return scan_staged(project, Engine(rules), [ctx.cwd / p for p in paths], second)
+        engine = Engine(rules, explain=args.explain)
+        return explained(scan_staged(project, engine, [ctx.cwd / p for p in paths], second), engine, args)
     rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files, args.recurse_submodules)
     config = project.config
-    engine = Engine(rules)  # also scans the file names (names.py); workers of a pool build their own
+    engine = Engine(
+        rules, explain=args.explain
+    )  # also scans file names (names.py); pool workers build their own
+    jobs = 1 if args.explain else args.jobs  # the drops are recorded by this process's engine
     lines: list[int] = []
     results = list(
         scan_files(
-            project.root, rels, rules, config.max_file_size, config.scan_generated, args.jobs, engine, lines
+            project.root, rels, rules, config.max_file_size, config.scan_generated, jobs, engine, lines
         )
     )
     findings, skipped = split(results)
@@ -73,7 +77,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     checked = f"{scanned} file(s), {sum(lines)} line(s)"
     # The reporters' guard redacts with this engine: building a second one loads the packs again.
     report = Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=scanned, checked=checked)
-    return replace(report, redact=Redactor(engine))
+    return explained(replace(report, redact=Redactor(engine)), engine, args)
 
 
 def scan_staged(project: Project, engine: Engine, paths: list[Path], second: bool = False) -> Report:
