@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import json
 import re
+import string
 from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -49,20 +49,24 @@ class Filters:
         regexes = [(i, e.values[0]) for i, e in enumerate(self.entries) if e.matcher == "regex"]
         alternation = "|".join(f"(?P<f{i}>{_scoped(p)})" for i, p in regexes)
         self._regex = re.compile(alternation) if regexes else None
+        self._vocab = {i: _Vocab(e.values) for i, e in enumerate(self.entries) if e.matcher in _WORD_MATCHERS}
 
     def reason(self, value: str, skip: Collection[str] = ()) -> str | None:
         """The name of the first entry (not in `skip`) that drops `value`, or None."""
         stripped = value.strip().strip("'\"")
         first_regex = self._first_regex(stripped, skip)
-        words: list[str] | None = None
+        words: _Words | None = None
         for i, entry in enumerate(self.entries):
             if i == first_regex:
                 return entry.name
             if entry.matcher == "regex" or entry.name in skip:
                 continue
-            if entry.matcher in ("words", "first-word", "last-word") and words is None:
-                words = split_words(stripped)
-            if _matches(entry, stripped, words or []):
+            if entry.matcher in ("equals", "shape"):
+                if _matches(entry, stripped):
+                    return entry.name
+                continue
+            words = words or _Words(split_words(stripped))
+            if words.has(entry.matcher, self._vocab[i]):
                 return entry.name
         return None
 
@@ -86,36 +90,57 @@ def _scoped(pattern: str) -> str:
     return f"(?{lead.group(1)}:{pattern[lead.end() :]})" if lead else pattern
 
 
-def _matches(entry: Filter, value: str, words: list[str]) -> bool:
+def _matches(entry: Filter, value: str) -> bool:
     if entry.matcher == "equals":
         return value.lower() in entry.values
-    if entry.matcher == "shape":
-        return _SHAPES[entry.values[0]](value)
-    if entry.matcher == "first-word":
-        return bool(words) and any(_is_word(words[0], w, start=True) for w in entry.values)
-    if entry.matcher == "last-word":
-        return bool(words) and any(_is_word(words[-1], w, end=True) for w in entry.values)
-    return any(_has_phrase(words, w.split()) for w in entry.values)
+    return _SHAPES[entry.values[0]](value)
 
 
-def _is_word(word: str, wanted: str, start: bool = False, end: bool = False) -> bool:
-    """`word` is `wanted`, or (for a one-case run of letters) begins or ends with it."""
-    if word == wanted:
-        return True
-    if len(wanted) < AFFIX_MIN or not word.isalpha():
-        return False
-    return (start and word.startswith(wanted)) or (end and word.endswith(wanted))
+_WORD_MATCHERS = ("words", "first-word", "last-word")
 
 
-def _has_phrase(words: list[str], phrase: list[str]) -> bool:
-    n = len(phrase)
-    for i in range(len(words) - n + 1):
-        if n == 1:
-            if _is_word(words[i], phrase[0], start=True, end=True):
-                return True
-        elif words[i : i + n] == phrase:
+@dataclass(frozen=True)
+class _Vocab:
+    """A words entry compiled: single words, phrases of several, and words long enough to count
+    at the start or end of a one-case run of letters (`mypassword1`)."""
+
+    singles: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+    affixes: tuple[str, ...]
+
+    def __init__(self, values: Iterable[str]) -> None:
+        split = [tuple(v.split()) for v in values]
+        singles = frozenset(p[0] for p in split if len(p) == 1)
+        object.__setattr__(self, "singles", singles)
+        object.__setattr__(self, "phrases", tuple(p for p in split if len(p) > 1))
+        object.__setattr__(self, "affixes", tuple(w for w in sorted(singles) if len(w) >= AFFIX_MIN))
+
+
+class _Words:
+    """The words of one value, for every words entry."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.unique = frozenset(words)
+        self.letters = [w for w in words if w.isalpha()]
+
+    def has(self, matcher: str, vocab: _Vocab) -> bool:
+        if not self.words:
+            return False
+        if matcher == "first-word":
+            first = self.words[0]
+            return first in vocab.singles or (first.isalpha() and first.startswith(vocab.affixes))
+        if matcher == "last-word":
+            last = self.words[-1]
+            return last in vocab.singles or (last.isalpha() and last.endswith(vocab.affixes))
+        if self.unique & vocab.singles:
             return True
-    return False
+        if any(w.startswith(vocab.affixes) or w.endswith(vocab.affixes) for w in self.letters):
+            return True
+        n = len(self.words)
+        return any(
+            tuple(self.words[i : i + len(p)]) == p for p in vocab.phrases for i in range(n - len(p) + 1)
+        )
 
 
 # A segment that reads as words: camelCase or PascalCase, or one case of letters; digits at the end.
@@ -148,19 +173,25 @@ def _repeated(value: str) -> bool:
 _KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
 
 
-def _step(a: str, b: str) -> bool:
-    if a.isdigit() == b.isdigit() and abs(ord(a) - ord(b)) == 1:
-        return True
-    return any(a + b in row for row in _KEYBOARD)  # along a keyboard row, left to right
+def _step_pairs() -> frozenset[str]:
+    """Two characters one step apart: neighbours in the alphabet or digits (either way), or along a
+    keyboard row left to right."""
+    pairs = {row[i : i + 2] for row in _KEYBOARD for i in range(len(row) - 1)}
+    for run in (string.ascii_lowercase, string.digits):
+        pairs |= {run[i : i + 2] for i in range(len(run) - 1)}
+        pairs |= {run[i + 1] + run[i] for i in range(len(run) - 1)}
+    return frozenset(pairs)
+
+
+# Counts overlapping step pairs in one C-level scan (a lookahead per position).
+_STEPS = re.compile("(?=(" + "|".join(sorted(_step_pairs())) + "))")
 
 
 def _sequential(value: str) -> bool:
     """A segment of 8+ characters whose neighbours are mostly one step apart (`abc123def456`)."""
     for segment in re.split(r"[^A-Za-z0-9]+", value.lower()):
-        if len(segment) >= 8:
-            steps = sum(_step(a, b) for a, b in itertools.pairwise(segment))
-            if steps >= 0.7 * (len(segment) - 1):
-                return True
+        if len(segment) >= 8 and len(_STEPS.findall(segment)) >= 0.7 * (len(segment) - 1):
+            return True
     return False
 
 
@@ -251,6 +282,7 @@ def builtin() -> Filters:
     return load(builtin_rules_dir() / FILE)
 
 
+@functools.cache
 def digest() -> str:
     """A hash of the shipped filters file: rule cache entries depend on its names."""
     from secret_hygiene.rules import builtin_rules_dir
