@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from secret_hygiene.model import Blob
+from secret_hygiene.rules import load_pack
+from secret_hygiene.scanner import Engine
 from tests.conftest import commit, fake, git, github_token, run_cli
 
 HEX = "0123456789abcdef"
@@ -163,3 +166,28 @@ def test_rules_filters_lists_the_names_a_rule_may_skip(git_repo: Path) -> None:
     doc = json.loads(run.out)
     assert "masked-x" in {f["name"] for f in doc["placeholder-filters"]}
     assert "public-address" in doc["judge-checks"]
+
+
+def test_a_generic_match_yielding_to_a_provider_rule_that_dropped_the_span_is_explained(
+    tmp_path: Path,
+) -> None:
+
+    provider = tmp_path / "acme.yaml"
+    provider.write_text(
+        "rules:\n  - id: acme-key\n    description: d\n    severity: high\n    keywords: [acme_]\n"
+        "    regex: '(?P<secret>acme_[a-z0-9]{16})'\n    allow: ['^acme_zz']\n    examples: []\n",
+        encoding="utf-8",
+    )
+    generic = tmp_path / "loose.yaml"
+    generic.write_text(
+        "family: generic\nrules:\n  - id: loose-key\n    description: d\n    severity: low\n"
+        "    keywords: [key]\n    regex: 'key = (?P<secret>[a-z0-9_]{21})'\n    examples: []\n",
+        encoding="utf-8",
+    )
+    engine = Engine([*load_pack(provider), *load_pack(generic)], explain=True)
+
+    assert list(engine.scan_blob(Blob("a.cfg", b"key = acme_zzq9w8e7r6t5y4u3\n"))) == []
+    reasons = {(d.rule_id, d.kind, d.name) for d in engine.take_dropped()}
+    assert reasons == {("acme-key", "allow-pattern", "^acme_zz"), ("loose-key", "claimed", "acme-key")}
+    assert engine.take_dropped() == []
+    assert Engine([], explain=False).take_dropped() == []

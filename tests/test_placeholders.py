@@ -162,3 +162,17 @@ def test_a_real_shaped_token_holding_sample_is_found_by_the_cli(git_repo: Path) 
     found = json.loads(run.out)["findings"]
     assert sorted(f["line"] for f in found) == [1, 2, 3]
     assert all(t not in run.out for t in kept)
+
+
+def test_skipping_the_first_matching_regex_entry_finds_the_next() -> None:
+    assert FILTERS.reason("<key>") == "angle-bracket-template"
+    assert FILTERS.reason("<key>", skip={"angle-bracket-template"}) == "inline-angle-template"
+    assert FILTERS.reason("<Key>", skip={"angle-bracket-template"}) is None
+
+
+def test_rules_filters_text_lists_every_entry(git_repo: Path) -> None:
+    run = run_cli(["rules", "filters"], git_repo)
+    assert run.code == 0
+    for entry in FILTERS.entries:
+        assert f"  {entry.name} " in run.out
+    assert "public-address" in run.out

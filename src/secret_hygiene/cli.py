@@ -91,8 +91,8 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--explain",
         action="store_true",
-        help="say which filter, check, allow entry or baseline dropped each candidate value "
-        "(on stderr; a `dropped` list in JSON); scans in one process",
+        help="scan, history, audit, pre-commit: say which filter, check, allow entry or baseline "
+        "dropped each candidate value (on stderr; a `dropped` list in JSON); scans in one process",
     )
 
 

@@ -68,7 +68,9 @@ def explained(report: Report, engine: Engine, args: argparse.Namespace) -> Repor
     """With --explain, the report carries what the engine dropped (one record per value and file)."""
     if not getattr(args, "explain", False):
         return report
-    return replace(report, dropped=unique([*(report.dropped or ()), *engine.take_dropped()]))
+    # names.py scans all file names and commit messages as one "<names>" blob: its lines are no file's.
+    found = [d for d in engine.take_dropped() if d.path != "<names>"]
+    return replace(report, dropped=unique([*(report.dropped or ()), *found]))
 
 
 def split(results: list[Finding | Skipped]) -> tuple[list[Finding], list[Skipped]]:
