@@ -55,6 +55,11 @@ def test_a_word_inside_a_random_token_is_no_placeholder(word: str, seed: int) ->
         ("1234567890abcdef", "sequential-run"),
         ("sk_live_4eC3xxxxxxxxxxxxxxxx", "masked-x"),
         ("os.environ['API_KEY']", "code-reference"),
+        # seen in application test suites (bench/real_repos.py): digits for letters, nested slots, a
+        # keyboard run split by a symbol
+        ("OldPassw0rd!", "password-word"),
+        ("<<API_PASS>>", "inline-angle-template"),
+        ("123@Qwerty", "sequential-run"),
     ],
 )
 def test_stand_ins_are_dropped_by_a_named_entry(value: str, name: str) -> None:
@@ -167,7 +172,7 @@ def test_a_real_shaped_token_holding_sample_is_found_by_the_cli(git_repo: Path) 
 def test_skipping_the_first_matching_regex_entry_finds_the_next() -> None:
     assert FILTERS.reason("<key>") == "angle-bracket-template"
     assert FILTERS.reason("<key>", skip={"angle-bracket-template"}) == "inline-angle-template"
-    assert FILTERS.reason("<Key>", skip={"angle-bracket-template"}) is None
+    assert FILTERS.reason("<Key>", skip={"angle-bracket-template", "inline-angle-template"}) is None
 
 
 def test_rules_filters_text_lists_every_entry(git_repo: Path) -> None:

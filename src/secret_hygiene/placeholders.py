@@ -145,6 +145,7 @@ class _Words:
 
 # A segment that reads as words: camelCase or PascalCase, or one case of letters; digits at the end.
 _CAMEL = re.compile(r"[A-Za-z][a-z]*(?:[A-Z][a-z]+)+\d*|[a-z]+\d*|[A-Z]+\d*|[A-Z][a-z]+\d*")
+_LEET = str.maketrans("013457", "oieast")
 _CAMEL_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
@@ -160,6 +161,11 @@ def split_words(value: str) -> list[str]:
             continue
         if _CAMEL.fullmatch(segment):
             out += [w.lower() for w in _CAMEL_WORD.findall(segment)]
+            continue
+        # Digits written for letters (`LegacyPassw0rd`): words when, read as letters, it reads as words.
+        letters = segment.translate(_LEET)
+        if letters != segment and letters.isalpha() and _CAMEL.fullmatch(letters):
+            out += [w.lower() for w in _CAMEL_WORD.findall(letters)]
         else:
             out.append(segment.lower())
     return out
@@ -189,7 +195,8 @@ _STEPS = re.compile("(?=(" + "|".join(sorted(_step_pairs())) + "))")
 
 def _sequential(value: str) -> bool:
     """A segment of 8+ characters whose neighbours are mostly one step apart (`abc123def456`)."""
-    for segment in re.split(r"[^A-Za-z0-9]+", value.lower()):
+    segments = re.split(r"[^A-Za-z0-9]+", value.lower())
+    for segment in {*segments, "".join(segments)}:
         if len(segment) >= 8 and len(_STEPS.findall(segment)) >= 0.7 * (len(segment) - 1):
             return True
     return False
