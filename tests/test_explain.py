@@ -191,3 +191,13 @@ def test_a_generic_match_yielding_to_a_provider_rule_that_dropped_the_span_is_ex
     assert reasons == {("acme-key", "allow-pattern", "^acme_zz"), ("loose-key", "claimed", "acme-key")}
     assert engine.take_dropped() == []
     assert Engine([], explain=False).take_dropped() == []
+    short = tmp_path / "short.yaml"
+    short.write_text(
+        "rules:\n  - id: short-key\n    description: d\n    severity: low\n    keywords: [sk=]\n"
+        "    regex: 'sk=(?P<secret>[a-z0-9]{1,8})'\n    examples: []\n",
+        encoding="utf-8",
+    )
+    engine = Engine(load_pack(short), explain=True)
+    assert list(engine.scan_blob(Blob("b.cfg", b"sk=q9z\n"))) == []
+    (record,) = engine.take_dropped()
+    assert (record.kind, record.name, record.secret) == ("too-short", "min-length", "************ (3 chars)")

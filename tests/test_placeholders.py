@@ -100,6 +100,11 @@ def test_the_filters_file_is_not_a_rule_pack_and_every_entry_explains_itself() -
             "filters:\n  - {name: a, description: d, regex: x}\n  - {name: a, description: d, regex: y}\n",
             "unique",
         ),
+        ("filters:\n  - just a string\n", "a mapping"),
+        ("filters:\n  - name: a\n    description: d\n    regex: [x]\n", "regex must be a string"),
+        ("filters:\n  - name: a\n    description: d\n    regex: '(?P<n>x)'\n", "may not name groups"),
+        ("filters:\n  - name: a\n    description: d\n    words: word\n", "non-empty list"),
+        ("filters: [unclosed\n", "invalid YAML"),
     ],
 )
 def test_a_bad_filters_file_is_refused_with_its_name(tmp_path: Path, text: str, message: str) -> None:
@@ -181,3 +186,17 @@ def test_rules_filters_text_lists_every_entry(git_repo: Path) -> None:
     for entry in FILTERS.entries:
         assert f"  {entry.name} " in run.out
     assert "public-address" in run.out
+
+
+def test_a_filters_file_is_read_back_from_the_cache_and_a_missing_one_is_a_rule_error(tmp_path: Path) -> None:
+    path = tmp_path / "placeholders.yaml"
+    path.write_text(
+        "filters:\n  - {name: only, description: the one entry, equals: [abc]}\n", encoding="utf-8"
+    )
+    first = placeholders.load(path)
+    path.touch()  # same content: the cached entry is used (no YAML parse)
+    again = placeholders.load(path)
+    assert [e.name for e in again.entries] == [e.name for e in first.entries] == ["only"]
+    assert again.reason("ABC") == "only" and again.reason("abcd") is None
+    with pytest.raises(RuleError, match="cannot read"):
+        placeholders.load(tmp_path / "missing.yaml")
