@@ -189,15 +189,18 @@ def _step_pairs() -> frozenset[str]:
     return frozenset(pairs)
 
 
-# Counts overlapping step pairs in one C-level scan (a lookahead per position).
-_STEPS = re.compile("(?=(" + "|".join(sorted(_step_pairs())) + "))")
+@functools.cache
+def _steps() -> re.Pattern[str]:
+    """Counts overlapping step pairs in one C-level scan (a lookahead per position); compiled on
+    first use, not at import (hook start-up)."""
+    return re.compile("(?=(" + "|".join(sorted(_step_pairs())) + "))")
 
 
 def _sequential(value: str) -> bool:
     """A segment of 8+ characters whose neighbours are mostly one step apart (`abc123def456`)."""
     segments = re.split(r"[^A-Za-z0-9]+", value.lower())
     for segment in {*segments, "".join(segments)}:
-        if len(segment) >= 8 and len(_STEPS.findall(segment)) >= 0.7 * (len(segment) - 1):
+        if len(segment) >= 8 and len(_steps().findall(segment)) >= 0.7 * (len(segment) - 1):
             return True
     return False
 
