@@ -25,13 +25,18 @@ def test_wheel_ships_rules_and_loads_them_outside_the_checkout(tmp_path: Path) -
         names = zf.namelist()
         zf.extractall(tmp_path / "site")
     packs = sorted(
-        Path(n).name for n in names if n.startswith("secret_hygiene/rules/") and n.endswith(".yaml")
+        n.removeprefix("secret_hygiene/rules/")
+        for n in names
+        if n.startswith("secret_hygiene/rules/") and n.endswith(".yaml")
     )
-    assert packs == sorted(p.name for p in (ROOT / "rules").glob("*.yaml"))
+    # the packs, and the shared placeholder filters in their subdirectory (not a pack)
+    assert packs == sorted(p.relative_to(ROOT / "rules").as_posix() for p in (ROOT / "rules").rglob("*.yaml"))
+    assert "filters/placeholders.yaml" in packs
     assert "secret_hygiene/py.typed" in names  # PEP 561: type checkers use our annotations
     probe = (
         "import secret_hygiene.engine.rules as r; d = r.builtin_rules_dir(); "
-        "print(d); print(len(r.load_rules()))"
+        "print(d); print(len(r.load_rules())); "
+        "import secret_hygiene.engine.noise as n; assert n.placeholder_reason('<your-key>')"
     )
     run = subprocess.run(
         [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(tmp_path / 'site')!r}); {probe}"],

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from secret_hygiene.explain import Dropped
+
 Level = Literal["error", "warning", "note"]
 
 
@@ -80,6 +82,9 @@ class Report:
     redact: Callable[[str], str] | None = field(default=None, compare=False, repr=False)
     # --strict: warnings fail the run too, so every reporter's summary counts them as failing.
     strict: bool = False
+    # --explain: every candidate value a filter, check, allow entry or the baseline dropped;
+    # None when not asked for (the JSON report then has no `dropped` key).
+    dropped: tuple[Dropped, ...] | None = None
 
     def failing(self) -> tuple[Finding, ...]:
         """Findings that make the run fail (level error; every finding under --strict)."""

@@ -210,7 +210,8 @@ def test_a_verbose_regex_is_stored_flat_and_matches_alike_with_and_without_hyper
     assert rule.regex == rb"(?i)demo_(?P<secret>[a-z0-9\ #]{20})"
     for hyperscan in (True, False):
         assert _ids([rule], f"x = {TOKEN.upper()}", hyperscan=hyperscan) == ["demo-token"]
-        assert _ids([rule], "x = demo_ab cd#efghijklmnopqr", hyperscan=hyperscan) == ["demo-token"]
+        # random letters: an alphabet run (`efghijklmnopqr`) is dropped by the sequential-run filter
+        assert _ids([rule], "x = demo_ab cd#k3mq8zx2wv7rp4", hyperscan=hyperscan) == ["demo-token"]
     assert check_examples([rule]) == []
 
 

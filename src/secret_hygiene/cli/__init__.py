@@ -17,9 +17,10 @@ from typing import NoReturn, TextIO
 from secret_hygiene import __version__, atomic
 from secret_hygiene.context import Command, Context
 from secret_hygiene.errors import SecretHygieneError
-from secret_hygiene.model import Report
+from secret_hygiene.explain import Dropped
+from secret_hygiene.model import Finding, Report
 from secret_hygiene.reporters import REPORTERS
-from secret_hygiene.reporters.safety import printable
+from secret_hygiene.reporters.safety import guard, printable
 
 # Subcommand -> module. Only the module of the command being run is imported: a pre-commit
 # hook should not pay for the env, rotation and audit machinery at every commit (issue 7).
@@ -87,6 +88,12 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         "-v", "--verbose", action="store_true", help="list skipped files and informational findings"
     )
     group.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 1)")
+    group.add_argument(
+        "--explain",
+        action="store_true",
+        help="scan, history, audit, pre-commit: say which filter, check, allow entry or baseline "
+        "dropped each candidate value (on stderr; a `dropped` list in JSON); scans in one process",
+    )
 
 
 def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
@@ -128,6 +135,10 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
         known = baseline_mod.load(Path(baseline_path))
         now = getattr(args, "now", None) or datetime.now(timezone.utc)
         kept, dropped = baseline_mod.subtract(report.findings, known, now.astimezone(timezone.utc).date())
+        if report.dropped is not None:
+            report = replace(
+                report, dropped=(*report.dropped, *baselined(report.findings, kept, baseline_path))
+            )
         late = [f"{f.path}: {f.rule_id} was accepted by the baseline until {until}; rotate the key "
                 "(or renew: secret-hygiene baseline update --grace-days N)"
                 for f, until in baseline_mod.expired(kept, known)]  # fmt: skip
@@ -139,6 +150,8 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
     if getattr(args, "strict", False):
         report = replace(report, strict=True)
     code = EXIT_FOUND if report.failing() else EXIT_OK
+    if report.dropped is not None and fmt != "json":
+        explain_to(guard(report).dropped or (), ctx)
     if args.quiet and not report.findings and args.output is None:
         return code
     if args.output is not None:
@@ -152,6 +165,23 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
         color = _color(ctx.stdout, ctx)
         REPORTERS[fmt](report, ctx.stdout, color=color, verbose=args.verbose, workflow=workflow)
     return code
+
+
+def baselined(findings: Sequence[Finding], kept: Sequence[Finding], path: Path) -> list[Dropped]:
+    """The findings the baseline took out, as --explain records."""
+    left = {id(f) for f in kept}
+    return [
+        Dropped(f.rule_id, f.path, f.line, "baseline", path.name, f.secret or "", f.fingerprint, f.commit)
+        for f in findings
+        if id(f) not in left
+    ]
+
+
+def explain_to(dropped: Sequence[Dropped], ctx: Context) -> None:
+    """--explain in text: one line per dropped value on stderr, escaped as reports are."""
+    for record in dropped:
+        ctx.stderr.write(f"secret-hygiene: {_one_line(record.describe(), ctx)}\n")
+    ctx.stderr.write(f"secret-hygiene: explain: {len(dropped)} candidate value(s) dropped\n")
 
 
 def _one_line(message: str, ctx: Context) -> str:

@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from secret_hygiene.engine.noise import is_placeholder
@@ -71,11 +72,14 @@ _DOC_PATH = re.compile(
 _MASKED = re.compile(r"(?:X{3,}|x{3,}|\*{3,}).*(?:X{3,}|x{3,}|\*{3,})")
 
 
-def drop_reason(secret: str, spot: Spot) -> str | None:
-    """The filter that drops `secret` at `spot`, or None when it stays a finding."""
+def drop_reason(secret: str, spot: Spot, skip: Collection[str] = ()) -> str | None:
+    """The filter that drops `secret` at `spot`, or None when it stays a finding.
+
+    `skip` names checks the rule opted out of (its `filters: {skip: ...}` field).
+    """
     value = secret.strip().strip("'\"`")
     for name, check in _FILTERS:
-        if check(value, spot):
+        if name not in skip and check(value, spot):
             return name
     return None
 
@@ -384,6 +388,7 @@ _FILTERS = (
     ("sample-jwt", _sample_jwt),
     ("template-stand-in", _template_stand_in),
 )
+CHECKS = tuple(name for name, _ in _FILTERS)  # the stable names a rule's `filters.skip` may use
 
 
 # The first accounts of Hardhat's and Anvil's default mnemonic ("test test ... junk"): printed

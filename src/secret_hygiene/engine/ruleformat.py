@@ -156,6 +156,34 @@ def requires(where: str, value: Any) -> tuple[str | None, str | None, int] | Non
     return companion, regex, within
 
 
+SKIP_ALL = "*"  # `filters: {skip: all}`: the rule opts out of every shared filter
+
+
+def filters(where: str, value: Any) -> tuple[str, ...]:
+    """`{skip: [NAME, ...]}` or `{skip: all}` -> the names of the shared filters the rule opts out of.
+
+    A name is an entry of rules/filters/placeholders.yaml or a context check of judge.py; an
+    unknown name is refused, so a renamed filter cannot silently stop applying.
+    """
+    if value is None:
+        return ()
+    skip = value.get("skip") if isinstance(value, dict) and set(value) == {"skip"} else None
+    if skip == "all":
+        return (SKIP_ALL,)
+    if not isinstance(skip, list) or not skip or not all(isinstance(n, str) for n in skip):
+        raise RuleError(f"{where}: filters must be {{skip: [NAME, ...]}} or {{skip: all}}")
+    from secret_hygiene.engine import judge, placeholders  # only when a pack is parsed (a cache miss)
+
+    known = placeholders.builtin().names | set(judge.CHECKS)
+    unknown = sorted(set(skip) - known)
+    if unknown:
+        raise RuleError(
+            f"{where}: filters.skip names unknown filters: {', '.join(unknown)} (the names are in "
+            "rules/filters/placeholders.yaml and `secret-hygiene rules filters`)"
+        )
+    return tuple(dict.fromkeys(skip))
+
+
 def flatten(where: str, regex: Any) -> str:
     """A `(?x)` verbose pattern as the same regex without the flag, whitespace and comments.
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from secret_hygiene import __version__
-from secret_hygiene.engine import cache, ruleformat
+from secret_hygiene.engine import cache, placeholders, ruleformat
 from secret_hygiene.errors import RuleError
 
 try:  # the regex parser, for a pattern's maximum width; typeshed has no stub for it
@@ -27,9 +27,9 @@ SEVERITIES = ("critical", "high", "medium", "low")
 _REQUIRED = ("id", "description", "regex", "keywords", "severity", "examples")
 _OPTIONAL = ("provider", "entropy", "allow", "negative_examples")
 # The richer fields (ruleformat.py, documented in rules/README.md).
-_FORMAT = ("references", "revoke", "tags", "secret-group", "paths", "requires")
+_FORMAT = ("references", "revoke", "tags", "secret-group", "paths", "requires", "filters")
 _PACK_KEYS = {"family", "rules", "min-version", "require", "legacy"}
-_CACHE_FORMAT = 3  # bump when Rule's fields change: cache entries are Rule's fields as JSON
+_CACHE_FORMAT = 4  # bump when Rule's fields change: cache entries are Rule's fields as JSON
 _ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 
 
@@ -59,6 +59,7 @@ class Rule:
     requires_id: str | None = None  # a companion rule whose regex must match within `within` lines
     requires_regex: bytes | None = None  # the companion's regex (resolved from requires_id by load_rules)
     within: int = 0
+    skip_filters: tuple[str, ...] = ()  # shared filters the rule opts out of ("*": all of them)
 
     @cached_property
     def pattern(self) -> re.Pattern[bytes]:
@@ -144,7 +145,8 @@ def load_pack(path: Path) -> list[Rule]:
         data = path.read_bytes()
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule pack: {exc}") from None
-    made_by = repr((__version__, _CACHE_FORMAT, sys.version, str(path))).encode()
+    # A rule's `filters.skip` is checked against the filters file: a change to it rebuilds the entry.
+    made_by = repr((__version__, _CACHE_FORMAT, sys.version, str(path), placeholders.digest())).encode()
     key = hashlib.sha256(made_by + data).hexdigest()[:32]
     entry = cache.cache_dir() / f"rules-{key}.json"
     cached = cache.read(entry)
@@ -263,6 +265,7 @@ def _format_fields(where: str, raw: dict[str, Any], pattern: re.Pattern[bytes]) 
         "requires_id": companion,
         "requires_regex": companion_regex.encode("utf-8") if companion_regex is not None else None,
         "within": within,
+        "skip_filters": ruleformat.filters(where, raw.get("filters")),
     }
 
 

@@ -20,11 +20,13 @@ from secret_hygiene.engine.judge import (
     public_emulator_key,
     public_test_key,
 )
-from secret_hygiene.engine.noise import is_placeholder, shannon_entropy
+from secret_hygiene.engine.noise import placeholder_reason, shannon_entropy
 from secret_hygiene.engine.prefilter import Prefilter, Windows
+from secret_hygiene.engine.ruleformat import SKIP_ALL
 from secret_hygiene.engine.rules import SEVERITIES, Rule, builtin_rules_dir
-from secret_hygiene.engine.suppress import line_allowed
+from secret_hygiene.engine.suppress import ALLOW_MARKERS, line_allowed
 from secret_hygiene.errors import RuleError
+from secret_hygiene.explain import Dropped
 from secret_hygiene.model import Blob, Finding, Level, Skipped
 from secret_hygiene.sources.formats import NotebookView, decode_wide, notebook_view
 
@@ -47,14 +49,34 @@ class _Hit:
     accepted: bool = True
 
 
+# Why a match was dropped: (kind, name, detail), as explain.py lists them.
+Reason = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class _Drop:
+    """A match dropped inside one blob (turned into an explain.Dropped once its line is known)."""
+
+    rule_index: int
+    start: int
+    secret: str
+    reason: Reason
+
+
 class Engine:
     """Rules compiled once, applied to many blobs."""
 
     def __init__(
-        self, rules: Sequence[Rule], use_hyperscan: bool = True, decode_depth: int = decode.DEFAULT_DEPTH
+        self,
+        rules: Sequence[Rule],
+        use_hyperscan: bool = True,
+        decode_depth: int = decode.DEFAULT_DEPTH,
+        explain: bool = False,
     ) -> None:
         self.rules = list(rules)
         self.decode_depth = decode_depth  # base64/JWT layers decoded and scanned again (decode.py)
+        # With `explain`, every candidate value a filter, check or allow entry drops (--explain).
+        self.dropped: list[Dropped] | None = [] if explain else None
         self.prefilter = Prefilter(self.rules, use_hyperscan, decode_starts=decode_depth > 0)
         # Provider rules before generic ones, severe before mild, then rule order (packs
         # sorted by file name, rules in file order): the first to claim a span wins.
@@ -88,6 +110,7 @@ class Engine:
         data = blob.data
         hits: list[_Hit] = []
         capped: list[str] = []
+        drops: list[_Drop] | None = [] if self.dropped is not None else None
         starts: list[int] = []  # where encoded runs may start, when the prefilter finds them
         for ri, windows in self.prefilter.candidates(data, starts).items():
             if ri in self._over_budget:
@@ -97,7 +120,7 @@ class Engine:
             overflow: list[int] = []
             try:
                 with timebudget.limit(CUSTOM_RULE_BUDGET) if ri in self._custom else nullcontext():
-                    matches = self._matches(ri, data, windows, overflow, blob.path)
+                    matches = self._matches(ri, data, windows, overflow, blob.path, drops)
                     found = list(itertools.islice(matches, MATCH_CAP + 1))
             except timebudget.OverBudget:
                 self._over_budget.add(ri)
@@ -112,23 +135,32 @@ class Engine:
             hits += found[:MATCH_CAP]
         found_starts = starts if self.prefilter.finds_starts else None
         decoded = list(self._decoded(blob, data, view, depth, found_starts))
-        for hit in self._claim(hits):
+        for hit in self._claim(hits, drops):
             if self.rules[hit.rule_index].generic and any(
                 s < hit.end and hit.start < e for s, e, _ in decoded
             ):
                 continue  # the encoded value's decoded finding names what it is; a generic one would not
-            finding = self._finding(blob, data, hit, view)
+            finding = self._finding(blob, data, hit, view, drops)
             if finding is not None:
                 yield finding
         yield from (f for _, _, f in decoded)
+        if drops and self.dropped is not None:
+            self.dropped += self._explained(blob, data, drops)
         for rule_id in capped:
             reason = f"partly scanned: rule {rule_id} stopped after {MATCH_CAP} matches"
             yield Skipped(blob.path, reason, blob.commit)
 
     def _matches(
-        self, ri: int, data: bytes, windows: Windows, overflow: list[int] | None = None, path: str = ""
+        self,
+        ri: int,
+        data: bytes,
+        windows: Windows,
+        overflow: list[int] | None = None,
+        path: str = "",
+        drops: list[_Drop] | None = None,
     ) -> Iterator[_Hit]:
-        """Hits of rule `ri`; with `overflow`, stops after RAW_MATCH_CAP matches and says so there."""
+        """Hits of rule `ri`; with `overflow`, stops after RAW_MATCH_CAP matches and says so there.
+        With `drops`, each match dropped on the way is added to it, with the reason."""
         rule = self.rules[ri]
         spans = windows if windows is not None else [(0, len(data))]
         matches = (m for start, stop in spans for m in rule.pattern.finditer(data, start, stop))
@@ -137,10 +169,17 @@ class Engine:
                 overflow.append(ri)
                 return
             group = rule.secret_group or _secret_group(m)
-            if ri in self._companions and not _companion_near(self._companions[ri], rule.within, data, m):
-                continue
             secret = m.group(group).decode("utf-8", "replace") if m.group(group) else ""
-            accepted = self._accept(rule, secret) and not _dropped(rule, secret, m, data, path)
+            if ri in self._companions and not _companion_near(self._companions[ri], rule.within, data, m):
+                if drops is not None and secret:
+                    companion = rule.requires_id or (rule.requires_regex or b"").decode("utf-8", "replace")
+                    reason = ("requires", companion, f"not within {rule.within} line(s)")
+                    drops.append(_Drop(ri, m.start(group), secret, reason))
+                continue
+            why = self._rejection(rule, secret) or _dropped(rule, secret, m, data, path)
+            accepted = why is None
+            if why is not None and drops is not None and secret:
+                drops.append(_Drop(ri, m.start(group), secret, why))
             if accepted or not rule.generic:
                 # A provider rule that rejects a value (a documented sample, a placeholder)
                 # still claims its span, so the generic rules do not report it instead.
@@ -171,12 +210,9 @@ class Engine:
     def _place(self, blob: Blob, data: bytes, at: int, view: NotebookView | None) -> tuple[int, int] | None:
         """The (line, column) in the file of offset `at` of `data`; None where it is not reported
         (an allow comment on the line or above, a line a staged scan does not report)."""
-        line_start = data.rfind(b"\n", 0, at) + 1
-        previous = b""
-        if line_start:
-            previous = data[data.rfind(b"\n", 0, line_start - 1) + 1 : line_start - 1]
-        if line_allowed(data[line_start : _line_end(data, at)], previous):
+        if _allow_marker(data, at) is not None:
             return None
+        line_start = data.rfind(b"\n", 0, at) + 1
         line = data.count(b"\n", 0, at) + 1
         if blob.only_lines is not None and line not in blob.only_lines:
             return None
@@ -188,14 +224,24 @@ class Engine:
         return line, column
 
     @staticmethod
-    def _accept(rule: Rule, secret: str) -> bool:
-        if len(secret) < 4 or is_placeholder(secret):
-            return False
-        if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
-            return False
-        return not any(p.search(secret) for p in rule.allow_patterns)
+    def _rejection(rule: Rule, secret: str) -> Reason | None:
+        """Why the value alone is dropped (length, shared placeholder filter, entropy, allow), or None."""
+        if len(secret) < 4:
+            return ("too-short", "min-length", "")
+        if SKIP_ALL not in rule.skip_filters:
+            name = placeholder_reason(secret, rule.skip_filters)
+            if name is not None:
+                return ("placeholder-filter", name, "")
+        if rule.entropy is not None:
+            bits = shannon_entropy(secret)
+            if bits < rule.entropy:
+                return ("entropy", "min-entropy", f"{bits:.2f} < {rule.entropy:g} bits/char")
+        for allow in rule.allow_patterns:
+            if allow.search(secret):
+                return ("allow-pattern", allow.pattern, "")
+        return None
 
-    def _claim(self, hits: list[_Hit]) -> list[_Hit]:
+    def _claim(self, hits: list[_Hit], drops: list[_Drop] | None = None) -> list[_Hit]:
         kept: list[_Hit] = []
         refused = [h for h in hits if not h.accepted]
         ranked = sorted(
@@ -206,13 +252,50 @@ class Engine:
             rivals = kept + refused if self.rules[hit.rule_index].generic else kept
             if not any(h.start < hit.end and hit.start < h.end for h in rivals):
                 kept.append(hit)
+            elif drops is not None and not any(h.start < hit.end and hit.start < h.end for h in kept):
+                # Only a provider rule that rejected this span overlaps it: the value is dropped.
+                rival = next(h for h in refused if h.start < hit.end and hit.start < h.end)
+                reason = ("claimed", self.rules[rival.rule_index].id, "which dropped the value")
+                drops.append(_Drop(hit.rule_index, hit.start, hit.secret, reason))
         return sorted(kept, key=lambda h: (h.start, h.rule_index))
 
+    def _explained(self, blob: Blob, data: bytes, drops: list[_Drop]) -> list[Dropped]:
+        """The drops of one blob as records at their lines (lines a staged scan does not report left out)."""
+        out = []
+        for d in drops:
+            line = data.count(b"\n", 0, d.start) + 1
+            if blob.only_lines is not None and line not in blob.only_lines:
+                continue
+            if blob.line_map is not None and line <= len(blob.line_map):
+                line = blob.line_map[line - 1]
+            rule_id = self.rules[d.rule_index].id
+            kind, name, detail = d.reason
+            fp = fingerprint(rule_id, d.secret)
+            out.append(
+                Dropped(rule_id, blob.path, line, kind, name, redact(d.secret), fp, blob.commit, detail)
+            )
+        return out
+
+    def take_dropped(self) -> list[Dropped]:
+        """The drops recorded so far (with `explain`), emptying the list."""
+        taken = list(self.dropped or [])
+        if self.dropped is not None:
+            self.dropped.clear()
+        return taken
+
     def _finding(
-        self, blob: Blob, data: bytes, hit: _Hit, view: NotebookView | None = None
+        self,
+        blob: Blob,
+        data: bytes,
+        hit: _Hit,
+        view: NotebookView | None = None,
+        drops: list[_Drop] | None = None,
     ) -> Finding | None:
         place = self._place(blob, data, hit.start, view)
         if place is None:
+            marker = _allow_marker(data, hit.start) if drops is not None else None
+            if drops is not None and marker is not None:
+                drops.append(_Drop(hit.rule_index, hit.start, hit.secret, ("inline-allow", marker, "")))
             return None
         line, column = place
         line_start = data.rfind(b"\n", 0, hit.start) + 1
@@ -254,8 +337,20 @@ def _message(rule: Rule, secret: str) -> str:
     return rule.description
 
 
-def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str) -> bool:
-    """Whether a context filter of judge.py drops this match (a public address, an example...)."""
+def _allow_marker(data: bytes, at: int) -> str | None:
+    """The inline allow comment (suppress.py) on the line of offset `at` or the line above, if any."""
+    line_start = data.rfind(b"\n", 0, at) + 1
+    previous = data[data.rfind(b"\n", 0, line_start - 1) + 1 : line_start - 1] if line_start else b""
+    here = data[line_start : _line_end(data, at)]
+    if not line_allowed(here, previous):
+        return None
+    return next(m for m in ALLOW_MARKERS if m in here or m in previous).decode()
+
+
+def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str) -> Reason | None:
+    """The context check of judge.py that drops this match (a public address, an example...), or None."""
+    if SKIP_ALL in rule.skip_filters:
+        return None
     at = m.start()
     line_start = data.rfind(b"\n", 0, at) + 1
     previous = data[data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
@@ -268,7 +363,8 @@ def _dropped(rule: Rule, secret: str, m: re.Match[bytes], data: bytes, path: str
         free=rule.free_value,
         above=_lines_above(data, line_start, ABOVE_LINES),
     )
-    return drop_reason(secret, spot) is not None
+    name = drop_reason(secret, spot, rule.skip_filters)
+    return None if name is None else ("judge", name, "")
 
 
 # Lines above a value that judge.py reads for the text introducing its code block.

@@ -47,4 +47,6 @@ def render_json(report: Report, out: TextIO, *, color: bool, verbose: bool, work
             "notes": list(report.notes),
         },
     }
+    if report.dropped is not None:  # --explain only: the default document keeps its keys
+        doc["dropped"] = [d.as_dict() for d in report.dropped]
     out.write(json_text(json.dumps(doc, indent=2), workflow=workflow) + "\n")

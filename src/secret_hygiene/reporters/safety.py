@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from secret_hygiene.engine.scanner import Engine, redact
+from secret_hygiene.explain import Dropped
 from secret_hygiene.model import Finding, Report, Skipped
 
 # C0/C1 controls, DEL, Unicode line/paragraph separators and bidi overrides (a name that reorders
@@ -99,7 +100,18 @@ def guard(report: Report, engine: Engine | None = None, escape: Callable[[str], 
         findings=tuple(_finding(f, clean, escaped) for f in report.findings),
         skipped=tuple(_skipped(s, clean) for s in report.skipped),
         notes=tuple(clean(n) for n in report.notes),
+        dropped=None
+        if report.dropped is None
+        else tuple(_dropped(d, clean, escaped) for d in report.dropped),
     )
+
+
+def _dropped(d: Dropped, clean: Callable[[str], str], escaped: Callable[[str], str]) -> Dropped:
+    """An --explain record: its path cleaned like a finding's; names and the preview only escaped."""
+    return replace(
+        d, path=clean(d.path), rule_id=escaped(d.rule_id), name=escaped(d.name), detail=escaped(d.detail),
+        secret=escaped(d.secret),
+    )  # fmt: skip
 
 
 def _finding(f: Finding, clean: Callable[[str], str], escaped: Callable[[str], str]) -> Finding:

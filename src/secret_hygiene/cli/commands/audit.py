@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from secret_hygiene import env as envfiles
 from secret_hygiene.cli.commands import history as history_cmd
 from secret_hygiene.cli.commands import rotation as rotation_cmd
-from secret_hygiene.cli.commands.common import Project, load_project, project_rules, split
+from secret_hygiene.cli.commands.common import Project, explained, load_project, project_rules, split
 from secret_hygiene.cli.commands.scan import select_files
 from secret_hygiene.context import Context
 from secret_hygiene.engine import names
@@ -63,6 +63,7 @@ class Options:
     now: datetime | None = None
     strict: bool = False
     verbose: bool = False
+    explain: bool = False  # record every dropped candidate value (the scans then run in one process)
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,10 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     """Run every check and return one report."""
     project = open_project(args, ctx, args.repo, "audit")
     parts = tuple(p for p in PARTS if not (args.no_history and p == "history"))
-    options = Options(parts, args.since, args.now, args.strict, args.verbose)
+    options = Options(parts, args.since, args.now, args.strict, args.verbose, args.explain)
     audit = collect(project, options, ctx, [ctx.cwd / p for p in args.rules])
-    return replace(audit.report, redact=Redactor(audit.engine))  # the reporters' guard uses its rules
+    report = replace(audit.report, redact=Redactor(audit.engine))  # the reporters' guard uses its rules
+    return explained(report, audit.engine, args)
 
 
 def open_project(args: argparse.Namespace, ctx: Context, start: Path | None, command: str) -> Project:
@@ -98,14 +100,14 @@ def open_project(args: argparse.Namespace, ctx: Context, start: Path | None, com
 def collect(project: Project, options: Options, ctx: Context, extra: Sequence[Path] = ()) -> Audit:
     """Run the chosen parts with one Engine and merge their reports."""
     rules = project_rules(project, list(extra))
-    engine = Engine(rules, decode_depth=project.config.decode_depth)
+    engine = Engine(rules, decode_depth=project.config.decode_depth, explain=options.explain)
     repo = gitrepo.open_repo(project.root)
     now = options.now or datetime.now(timezone.utc)
     reports: dict[str, Report] = {}
     if "leak" in options.parts:
         reports["leak"] = tracked(project, rules, engine)
     if "history" in options.parts:
-        reports["history"] = history(repo, project, engine, options.since, ctx.stderr)
+        reports["history"] = history(repo, project, engine, options.since, ctx.stderr, options.explain)
     if "env" in options.parts:
         reports["env"] = envfiles.check(
             project.root, project.config, engine, history="history" in options.parts, verbose=options.verbose
@@ -122,7 +124,14 @@ def tracked(project: Project, rules: Sequence[Rule], engine: Engine) -> Report:
     lines: list[int] = []
     results = list(
         scan_files(
-            project.root, rels, rules, config.max_file_size, config.scan_generated, engine=engine, lines=lines
+            project.root,
+            rels,
+            rules,
+            config.max_file_size,
+            config.scan_generated,
+            engine=engine,
+            lines=lines,
+            jobs=1 if engine.dropped is not None else None,  # --explain: this process's engine records drops
         )
     )
     findings, skipped = split(results)
@@ -132,7 +141,9 @@ def tracked(project: Project, rules: Sequence[Rule], engine: Engine) -> Report:
     return Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=scanned, checked=checked)
 
 
-def history(repo: Any, project: Project, engine: Engine, since: str | None, stderr: TextIO) -> Report:
+def history(
+    repo: Any, project: Project, engine: Engine, since: str | None, stderr: TextIO, explain: bool = False
+) -> Report:
     """The leak scan of every added line in the commits reachable from HEAD (after `since`), as `history`."""
     if not gitrepo.resolves(repo, "HEAD"):
         return Report(notes=("empty repository: no commits to scan",), checks=("leak",))
@@ -142,7 +153,8 @@ def history(repo: Any, project: Project, engine: Engine, since: str | None, stde
             raise SecretHygieneError(f"audit: --since {since!r} is not a commit in this repository")
         revs.append("^" + since)
     notes = [history_cmd.SHALLOW_NOTE] if gitrepo.is_shallow(repo) else []
-    return history_cmd.history_report(repo, revs, engine, project, stderr, notes)
+    jobs = 1 if explain else None  # the drops are recorded by this process's engine
+    return history_cmd.history_report(repo, revs, engine, project, stderr, notes, jobs)
 
 
 def rotation(

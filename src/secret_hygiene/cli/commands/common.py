@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from secret_hygiene.config import Config, find_config
 from secret_hygiene.context import Context
 from secret_hygiene.engine.rules import Rule, load_rules
+from secret_hygiene.engine.scanner import Engine
 from secret_hygiene.errors import SecretHygieneError
-from secret_hygiene.model import Finding, Skipped
+from secret_hygiene.explain import unique
+from secret_hygiene.model import Finding, Report, Skipped
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,15 @@ def project_rules(project: Project, extra: list[Path] | None = None) -> list[Rul
     config = project.config
     paths = [config.base_dir / p for p in config.rules] + list(extra or [])
     return load_rules(extra=paths, disabled=config.disable, builtin=config.builtin_rules)
+
+
+def explained(report: Report, engine: Engine, args: argparse.Namespace) -> Report:
+    """With --explain, the report carries what the engine dropped (one record per value and file)."""
+    if not getattr(args, "explain", False):
+        return report
+    # names.py scans all file names and commit messages as one "<names>" blob: its lines are no file's.
+    found = [d for d in engine.take_dropped() if d.path != "<names>"]
+    return replace(report, dropped=unique([*(report.dropped or ()), *found]))
 
 
 def split(results: list[Finding | Skipped]) -> tuple[list[Finding], list[Skipped]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from secret_hygiene.cli.commands.common import jobs_arg, load_project, project_rules
+from secret_hygiene.cli.commands.common import explained, jobs_arg, load_project, project_rules
 from secret_hygiene.context import Context
 from secret_hygiene.engine import names
 from secret_hygiene.engine.scanner import Engine
@@ -61,8 +61,9 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     if gitrepo.is_shallow(repo):
         notes.append(SHALLOW_NOTE)
     rules = project_rules(project, [ctx.cwd / p for p in args.rules])
-    engine = Engine(rules, decode_depth=project.config.decode_depth)
-    return history_report(repo, revs, engine, project, ctx.stderr, notes, args.jobs)
+    engine = Engine(rules, decode_depth=project.config.decode_depth, explain=args.explain)
+    jobs = 1 if args.explain else args.jobs  # the drops are recorded by this process's engine
+    return explained(history_report(repo, revs, engine, project, ctx.stderr, notes, jobs), engine, args)
 
 
 def history_report(

@@ -17,7 +17,7 @@ from pathlib import Path
 from secret_hygiene import env as envfiles
 from secret_hygiene.cli.commands import audit, scan
 from secret_hygiene.cli.commands import rotation as rotation_cmd
-from secret_hygiene.cli.commands.common import project_rules
+from secret_hygiene.cli.commands.common import explained, project_rules
 from secret_hygiene.context import Context
 from secret_hygiene.engine.merge import fold_duplicates, strictly
 from secret_hygiene.engine.scanner import Engine
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     """Staged leak scan, env checks and rotation check, merged into one report."""
     project = audit.open_project(args, ctx, None, "pre-commit")
     rules = project_rules(project, [ctx.cwd / p for p in args.rules])
-    engine = Engine(rules, decode_depth=project.config.decode_depth)
+    engine = Engine(rules, decode_depth=project.config.decode_depth, explain=args.explain)
     paths = [ctx.cwd / p for p in args.paths] or [project.root]
     leaks = scan.scan_staged(project, engine, paths, project.config.with_detect_secrets)
     env = envfiles.check(project.root, project.config, engine, verbose=args.verbose)
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     if args.strict:
         findings = strictly(findings)
     checked = f"{leaks.checked}; {env.checked}; {keys.scanned} key(s)"
-    return Report(
+    report = Report(
         tuple(findings),
         (*leaks.skipped, *env.skipped, *keys.skipped),
         (*env.notes, *keys.notes),
@@ -68,6 +68,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
         checked=checked,
         redact=Redactor(engine),  # the reporters' guard reuses the engine instead of loading the packs again
     )
+    return explained(report, engine, args)
 
 
 def _at_commit(f: Finding) -> Finding:

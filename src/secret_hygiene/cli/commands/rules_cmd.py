@@ -18,7 +18,7 @@ HELP = "list the loaded rules, or test every rule against its own examples"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """rules list|test [--format text|json] [--rules FILE] [--config FILE]."""
-    parser.add_argument("action", choices=["list", "test"])
+    parser.add_argument("action", choices=["list", "test", "filters"])
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--config", type=Path, metavar="FILE")
     parser.add_argument("--rules", type=Path, action="append", default=[], metavar="FILE",
@@ -33,6 +33,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     rules = project_rules(project, [ctx.cwd / p for p in args.rules])
     if args.action == "list":
         _list(rules, args.format, ctx)
+        return 0
+    if args.action == "filters":
+        _filters(args.format, ctx)
         return 0
     return _test(rules, args, ctx)
 
@@ -54,6 +57,28 @@ def _list(rules: list[Rule], fmt: str, ctx: Context) -> None:
         ctx.stdout.write(f"{r.id:<{width}}  {r.family:<18} {r.severity:<8} {r.description}\n")
     families = len({r.family for r in rules})
     ctx.stdout.write(f"{len(rules)} rules in {families} families\n")
+
+
+def _filters(fmt: str, ctx: Context) -> None:
+    """The shared filters a rule may skip (`filters: {skip: [...]}`): placeholder entries, judge checks."""
+    from secret_hygiene.engine import judge, placeholders
+
+    entries = placeholders.builtin().entries
+    if fmt == "json":
+        doc = {
+            "placeholder-filters": [{"name": e.name, "description": e.description} for e in entries],
+            "judge-checks": list(judge.CHECKS),
+        }
+        json.dump(doc, ctx.stdout, indent=2)
+        ctx.stdout.write("\n")
+        return
+    width = max(len(e.name) for e in entries)
+    ctx.stdout.write("placeholder filters (rules/filters/placeholders.yaml):\n")
+    for e in entries:
+        ctx.stdout.write(f"  {e.name:<{width}}  {e.description}\n")
+    ctx.stdout.write(
+        f"judge checks (context of the match, src/secret_hygiene/judge.py):\n  {', '.join(judge.CHECKS)}\n"
+    )
 
 
 def _test(rules: list[Rule], args: argparse.Namespace, ctx: Context) -> int:

@@ -8,7 +8,14 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
-from secret_hygiene.cli.commands.common import Project, jobs_arg, load_project, project_rules, split
+from secret_hygiene.cli.commands.common import (
+    Project,
+    explained,
+    jobs_arg,
+    load_project,
+    project_rules,
+    split,
+)
 from secret_hygiene.context import Context
 from secret_hygiene.engine.names import path_findings
 from secret_hygiene.engine.scanner import Engine
@@ -55,16 +62,16 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     second = args.with_detect_secrets or project.config.with_detect_secrets
     config = project.config
     if args.staged:
-        return scan_staged(
-            project, Engine(rules, decode_depth=config.decode_depth), [ctx.cwd / p for p in paths], second
-        )
+        engine = Engine(rules, decode_depth=config.decode_depth, explain=args.explain)
+        return explained(scan_staged(project, engine, [ctx.cwd / p for p in paths], second), engine, args)
     rels = select_files(project, [(ctx.cwd / p) for p in paths], args.all_files, args.recurse_submodules)
     # Also scans the file names (names.py); workers of a pool build their own.
-    engine = Engine(rules, decode_depth=config.decode_depth)
+    engine = Engine(rules, decode_depth=config.decode_depth, explain=args.explain)
+    jobs = 1 if args.explain else args.jobs  # the drops are recorded by this process's engine
     lines: list[int] = []
     results = list(
         scan_files(
-            project.root, rels, rules, config.max_file_size, config.scan_generated, args.jobs, engine, lines
+            project.root, rels, rules, config.max_file_size, config.scan_generated, jobs, engine, lines
         )
     )
     findings, skipped = split(results)
@@ -76,7 +83,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report:
     checked = f"{scanned} file(s), {sum(lines)} line(s)"
     # The reporters' guard redacts with this engine: building a second one loads the packs again.
     report = Report(tuple(findings), tuple(skipped), checks=("leak",), scanned=scanned, checked=checked)
-    return replace(report, redact=Redactor(engine))
+    return explained(replace(report, redact=Redactor(engine)), engine, args)
 
 
 def scan_staged(project: Project, engine: Engine, paths: list[Path], second: bool = False) -> Report:
