@@ -113,7 +113,7 @@ def test_preview_never_holds_the_secret_and_fingerprint_depends_on_the_rule(secr
     preview = redact(secret)
     assert secret not in preview
     digest = fingerprint("r", secret)
-    assert re.fullmatch("[0-9a-f]{40}", digest) and secret not in digest
+    assert re.fullmatch("[0-9a-f]{40}", digest)
     assert digest != fingerprint("s", secret)
 
 
