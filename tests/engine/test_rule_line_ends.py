@@ -97,7 +97,9 @@ def test_the_check_sees_a_value_that_runs_into_the_next_line() -> None:
     ("rule_id", "text"),
     [
         # Nested settings span lines by design: the venue's name above, the value after its key.
+        # secret-hygiene: allow (a synthetic value: this table is the rule's own example)
         ("ascendex-api-secret", 'exchanges:\n  ascendex:\n    secret: "Zk8pQ2rT7vX1mN4bW6yH3jL9sD5fG0aC"\n'),
+        # secret-hygiene: allow (synthetic, as above)
         ("kucoin-api-passphrase", '{\n  "kucoin": {\n    "password": "Tr9vQm2xLp7K"\n  }\n}\n'),
     ],
 )

@@ -108,6 +108,7 @@ def test_url_credentials_for_a_local_service_pass_unless_the_password_is_random(
     assert url_passwords("amqp://guest:guest@broker.example.org:5672/") == []  # user equal to password
     random = fake("", 24, seed=5)
     assert url_passwords(f"postgresql://app:{random}@db:5432/app") == [random]
+    # secret-hygiene: allow (a made-up password on a made-up host: the value url_passwords must return)
     assert url_passwords("postgresql://app:ch_dev_9x2@db.prod.acme-corp.net:5432/app") == ["ch_dev_9x2"]
 
 

@@ -14,7 +14,8 @@ import pytest
 from secret_hygiene.cli import main
 from secret_hygiene.context import Context
 from secret_hygiene.model import Blob, Skipped
-from secret_hygiene.sources.patches import diff_path, parse
+from secret_hygiene.sources.files import GENERATED_REASON, verdict
+from secret_hygiene.sources.patches import DROP, CommitStart, diff_path, parse
 from testing import commit, fake, git, github_token, run_cli
 
 SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "sarif-schema-2.1.0.json"  # OASIS, vendored
@@ -319,6 +320,22 @@ def test_parser_reads_quoted_paths_hunks_and_commit_lines() -> None:
     assert blob.line_map == (1, 2, 3) and blob.only_lines == frozenset({2, 3})
     assert items[2] == Skipped("bin", "binary", "a" * 40)
     assert diff_path(b"a/a b/c b/a b/c") == "a b/c"
+
+
+def test_a_path_verdict_scans_drops_silently_or_skips_with_its_reason() -> None:
+    judge = verdict(["vendor/"], scan_generated=False)
+    assert [judge(p) for p in ("app.py", "vendor/x.py", "package-lock.json")] == [
+        None,
+        DROP,
+        GENERATED_REASON,
+    ]
+    added = [b"@@ -0,0 +1 @@\n", b"+k = 1\n"]
+    stream = [b"\x00" + b"b" * 40 + b" 2026-01-01T00:00:00+00:00\n"]
+    for path in ("app.py", "vendor/x.py", "package-lock.json"):
+        stream += [f"diff --git a/{path} b/{path}\n".encode(), *added]
+    started, blob, *rest = parse(stream, 1000, judge)
+    assert isinstance(started, CommitStart) and isinstance(blob, Blob) and blob.path == "app.py"
+    assert rest == [Skipped("package-lock.json", GENERATED_REASON, "b" * 40)]  # vendor/ leaves no record
 
 
 def test_bare_repository_in_a_directory_not_named_dot_git(git_repo: Path, tmp_path: Path) -> None:

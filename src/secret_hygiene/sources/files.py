@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secret_hygiene.model import Blob, Finding, Skipped
+from secret_hygiene.sources.patches import DROP, PathVerdict
 
 if TYPE_CHECKING:  # pathspec is imported only where patterns are matched (hook start-up)
     import pathspec
@@ -60,13 +61,13 @@ def gitignore_spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
 GENERATED_REASON = "generated file (lockfile, minified or source map)"
 
 
-def verdict(exclude: Iterable[str], scan_generated: bool) -> Callable[[str], str | None]:
-    """A judge of repo paths for git sources: None scans, "" drops (config exclude), text skips."""
+def verdict(exclude: Iterable[str], scan_generated: bool) -> Callable[[str], PathVerdict]:
+    """A judge of repo paths for git sources: None scans, DROP drops (config exclude), text skips."""
     spec = exclusion(exclude)
 
-    def judge(path: str) -> str | None:
+    def judge(path: str) -> PathVerdict:
         if spec is not None and spec.match_file(path):
-            return ""
+            return DROP
         if not scan_generated and generated(path):
             return GENERATED_REASON
         return None

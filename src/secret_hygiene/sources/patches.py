@@ -9,10 +9,11 @@ number in the file as of that commit.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from io import BufferedIOBase
-from typing import IO
+from typing import IO, TypeAlias
 
 from secret_hygiene.model import Blob, Skipped
 
@@ -30,8 +31,18 @@ COMMIT_FORMAT = "--format=%x00%H %aI"
 
 _PLUS, _MINUS, _SPACE, _NEWLINE = 43, 45, 32, 10
 _DRAIN = 1 << 20  # bytes per read while dropping the rest of an over-long line
-# A verdict on a path: None scans it, "" drops it silently (config exclude), any other text skips it.
-Verdict = Callable[[str], "str | None"]
+
+
+class Drop(enum.Enum):
+    """A path left out without a word: no finding, no Skipped record (config exclude, a submodule)."""
+
+    SILENTLY = "drop"
+
+
+DROP = Drop.SILENTLY
+# What happens to a path: None scans it, DROP leaves it out silently, text skips it with that reason.
+PathVerdict: TypeAlias = "str | Drop | None"
+Verdict = Callable[[str], PathVerdict]
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,7 @@ def parse(
     Given a stream (git's stdout), lines are read with a bound, so memory stays flat whatever
     the longest line: a line over the cap only needs enough of it to know it is over.
     """
-    state = _File("", None, date, max_size, "")
+    state = _File("", None, date, max_size, DROP)
     stream = bounded_lines(lines, max_size + 2) if isinstance(lines, BufferedIOBase) else iter(lines)
     for line in stream:
         if line.startswith(b"diff --git "):
@@ -83,7 +94,7 @@ def parse(
         elif line[:1] == b"\0":
             yield from state.done()
             sha, _, when = line[1:].rstrip(b"\n").decode("ascii", "replace").partition(" ")
-            state = _File("", sha, when or None, max_size, "")
+            state = _File("", sha, when or None, max_size, DROP)
             yield CommitStart(sha, when)
         else:
             state.header(line)
@@ -109,9 +120,9 @@ def bounded_lines(stream: BufferedIOBase, limit: int) -> Iterator[bytes]:
 class _File:
     """The hunks of one file in one commit, as they are read."""
 
-    def __init__(self, path: str, commit: str | None, date: str | None, max_size: int, skip: str | None):
+    def __init__(self, path: str, commit: str | None, date: str | None, max_size: int, skip: PathVerdict):
         self.path, self.commit, self.date, self.max_size = path, commit, date, max_size
-        self.skip = skip  # None: scan; "": drop; text: the Skipped reason
+        self.skip = skip
         self.pieces: list[bytes] = []
         self.line_map: list[int] = []
         self.added: list[int] = []
@@ -163,10 +174,10 @@ class _File:
         elif line.startswith((b"new file mode 160000", b"new mode 160000")) or (
             line.startswith(b"index ") and line.rstrip().endswith(b" 160000")
         ):
-            self.skip = ""  # a submodule commit pointer: submodules are not entered
+            self.skip = DROP  # a submodule commit pointer: submodules are not entered
 
     def done(self) -> Iterator[Blob | Skipped]:
-        if not self.path or self.skip == "":
+        if not self.path or self.skip is DROP:
             return
         if self.skip is not None:
             yield Skipped(self.path, self.skip, self.commit)

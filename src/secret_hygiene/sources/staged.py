@@ -27,7 +27,7 @@ def staged_blobs(
     for mode, sha, path in gitrepo.staged_entries(repo, pathspecs):
         reason = verdict(path)
         lines = added.get(path)
-        if mode == SUBMODULE or reason == "" or lines is None:
+        if mode == SUBMODULE or reason is patches.DROP or lines is None:
             continue  # a submodule pointer, an excluded file, or a change that adds no line
         if isinstance(lines, Skipped) and lines.reason != BINARY:
             yield lines
@@ -58,7 +58,7 @@ def unchanged_blobs(
             yield Skipped(path, "not in the index (git add it, or scan the work-tree file: scan -- FILE)")
     for mode, sha, path in entries:
         reason = verdict(path)
-        if path in changed or mode == SUBMODULE or reason == "":
+        if path in changed or mode == SUBMODULE or reason is patches.DROP:
             continue
         if reason is not None or mode == SYMLINK:
             yield Skipped(path, reason or "symlink (not followed)")

@@ -78,7 +78,7 @@ def history_report(
     """The walk's report, plus keys in commit messages, changed paths and ref names (names.py)."""
     report = walk_history(repo, revs, engine, project, stderr, notes, jobs).report(notes)
     judge = verdict(project.config.exclude, project.config.scan_generated)
-    named = names.history_findings(repo, revs, engine, lambda path: judge(path) != "")
+    named = names.history_findings(repo, revs, engine, lambda path: judge(path) is not patches.DROP)
     # redact: the reporters' guard reuses this engine instead of loading the packs again
     return replace(report, findings=(*report.findings, *named), redact=Redactor(engine))
 
