@@ -16,7 +16,7 @@ import pytest
 from secret_hygiene.envfiles.shape import address, padded, repeated, stand_in, words
 from secret_hygiene.envfiles.templates import check_template
 from secret_hygiene.envfiles.values import non_secret, url_passwords
-from secret_hygiene.model import Finding
+from secret_hygiene.model import Blob, Finding
 from secret_hygiene.rules import load_rules
 from secret_hygiene.scanner import Engine
 from tests.conftest import commit, fake, github_token, run_cli
@@ -191,3 +191,18 @@ def test_audit_of_templates_holding_only_placeholders_reports_nothing(git_repo: 
     assert "rotation: 47 template variable(s) with an empty or placeholder value: no key to track" in notes
     text = run_cli(["audit", ".", "--now", "2026-05-01"], git_repo)
     assert text.code == 0 and "1 key(s) tracked" in text.out + text.err
+
+
+def test_a_comment_above_documents_the_variable_not_the_value(engine: Engine) -> None:
+    token = github_token(14)
+    text = (
+        "# Image tag of the worker\n"
+        "# - For example: WORKER_IMAGE_TAG=v4.5.0\n"
+        f"WORKER_IMAGE_TAG={token}\n"
+        "# SSO groups can be prefixed, for example acme-admin\n"
+        "GROUP_PREFIX=acme-\n"
+    )
+    got = findings(".env.example", text, engine)
+    assert [(f.line, f.rule_id) for f in got] == [(3, "github-classic-personal-access-token")]
+    # outside templates the marker above still reads as a documented example
+    assert [f for f in engine.scan_blob(Blob("docs/setup.md", text.encode())) if isinstance(f, Finding)] == []

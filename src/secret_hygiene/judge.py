@@ -89,7 +89,11 @@ def _public_address(value: str, spot: Spot) -> bool:
 
 def _marked(value: str, spot: Spot) -> bool:
     outside = spot.line.replace(value, " ")
-    return bool(_MARKER.search(outside) or _MARKER_NAME.search(outside) or _MARKER.search(spot.previous))
+    if _MARKER.search(outside) or _MARKER_NAME.search(outside):
+        return True
+    # A template's comment above a variable documents it (`# For example: v4.5.0`); a key in a
+    # provider's format under it is still a key.
+    return bool(_MARKER.search(spot.previous)) and (spot.free or not _TEMPLATE_FILE.search(spot.path))
 
 
 def _identifier(value: str, spot: Spot) -> bool:
