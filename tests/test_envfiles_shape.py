@@ -8,6 +8,7 @@ templates hold only empty values and placeholders.
 from __future__ import annotations
 
 import json
+import os
 import string
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from secret_hygiene.scanner import Engine
 from tests.conftest import commit, fake, github_token, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "env_templates"
+CI = {**os.environ, "CI": "true"}  # no local fingerprint store: nothing to digest
 HEX = "0123456789abcdef"
 
 
@@ -181,7 +183,7 @@ def test_audit_of_templates_holding_only_placeholders_reports_nothing(git_repo: 
         },
         when="2025-01-01T00:00:00+00:00",
     )
-    run = run_cli(["audit", ".", "--now", "2026-05-01", "--format", "json"], git_repo)
+    run = run_cli(["audit", ".", "--now", "2026-05-01", "--format", "json"], git_repo, environ=CI)
     assert run.code == 0, run.out
     doc = json.loads(run.out)
     assert doc["findings"] == []
@@ -189,8 +191,6 @@ def test_audit_of_templates_holding_only_placeholders_reports_nothing(git_repo: 
     assert "rotation (1 key(s) tracked as of 2026-05-01)" in notes[0]  # the ledger's key
     # 40 empty *_KEY= lines, 2 self-describing values, 5 dummies of the local S3 template
     assert "rotation: 47 template variable(s) with an empty or placeholder value: no key to track" in notes
-    text = run_cli(["audit", ".", "--now", "2026-05-01"], git_repo)
-    assert text.code == 0 and "1 key(s) tracked" in text.out + text.err
 
 
 def test_a_comment_above_documents_the_variable_not_the_value(engine: Engine) -> None:
@@ -206,3 +206,20 @@ def test_a_comment_above_documents_the_variable_not_the_value(engine: Engine) ->
     assert [(f.line, f.rule_id) for f in got] == [(3, "github-classic-personal-access-token")]
     # outside templates the marker above still reads as a documented example
     assert [f for f in engine.scan_blob(Blob("docs/setup.md", text.encode())) if isinstance(f, Finding)] == []
+
+
+def test_rotation_tracks_a_real_template_value_only_with_a_date(git_repo: Path) -> None:
+    committed = fake("", 32, seed=15)
+    commit(
+        git_repo,
+        {".gitignore": ".env\n", ".env.example": f"APP_SECRET={committed}\n"},
+        when="2025-01-01T00:00:00+00:00",
+    )
+    # never committed: the template check reports the value; rotation has no age for it
+    (git_repo / "apps").mkdir()
+    (git_repo / "apps" / ".env.sample").write_text(
+        f"WORKER_SECRET={fake('', 32, seed=16)}\n", encoding="utf-8"
+    )
+    run = run_cli(["rotation", "check", "--now", "2026-05-01", "--format", "json"], git_repo, environ=CI)
+    found = [(f["check"], f["path"]) for f in json.loads(run.out)["findings"]]
+    assert found == [("rotation-overdue", ".env.example")]
