@@ -16,7 +16,7 @@ import pytest
 
 from secret_hygiene.envfiles.shape import address, padded, repeated, stand_in, words
 from secret_hygiene.envfiles.templates import check_template
-from secret_hygiene.envfiles.values import non_secret, url_passwords
+from secret_hygiene.envfiles.values import non_secret, template_stand_in, url_passwords
 from secret_hygiene.model import Blob, Finding
 from secret_hygiene.rules import load_rules
 from secret_hygiene.scanner import Engine
@@ -223,3 +223,25 @@ def test_rotation_tracks_a_real_template_value_only_with_a_date(git_repo: Path) 
     run = run_cli(["rotation", "check", "--now", "2026-05-01", "--format", "json"], git_repo, environ=CI)
     found = [(f["check"], f["path"]) for f in json.loads(run.out)["findings"]]
     assert found == [("rotation-overdue", ".env.example")]
+
+
+def test_a_template_line_is_judged_from_its_own_name_and_value() -> None:
+    random = fake("", 32, seed=17)
+    assert template_stand_in(
+        "GITHUB_WEBHOOK_SECRET=", "GITHUB_WEBHOOK_SECRET=\nGITHUB_APP_NAME", "GITHUB_APP_NAME"
+    )
+    assert template_stand_in(
+        'DB_PASSWORD="Sup3r-Secret" # the default', 'DB_PASSWORD="Sup3r-Secret', "Sup3r-Secret"
+    )
+    assert not template_stand_in(f"API_SECRET={random} # rotate me", f"API_SECRET={random}", random)
+    # a rule that starts its match at the end of the line above: the value's own line is judged
+    assert not template_stand_in("BUCKET=dev", f"\nAPI_SECRET={random}", random)
+    assert template_stand_in(
+        "BUCKET=dev", "\nAPP_KEY=SomeRandomStringOf32CharsExactly", "SomeRandomStringOf32CharsExactly"
+    )
+    assert not template_stand_in("  password: hunter", "password: hunter", "hunter")  # no NAME=value line
+    assert template_stand_in(
+        "REDIS_URL=redis://:myredissecret@redis:6379", ":myredissecret@", "myredissecret"
+    )
+    assert not template_stand_in(f"REDIS_URL=redis://:{random}@redis:6379", f":{random}@", random)
+    assert url_passwords("redis://user:pw@[::1") == []  # not a URL urlsplit can read
