@@ -1,6 +1,7 @@
 """The env-example-value check on real templates, and on a twin of each holding one planted key.
 
-    python bench/templates.py DEST [--gitleaks PATH] [--work DIR] [--unlabelled FILE] [-v]
+    python bench/templates.py DEST [--gitleaks PATH] [--work DIR] [--unlabelled FILE]
+                                   [--every-binding] [-v]
 
 DEST is what bench/templates_fetch.py made (DEST/OWNER+NAME/PATH for each row of
 bench/templates.tsv). Each template is checked as it is (every finding there is noise unless
@@ -8,7 +9,9 @@ bench/templates_labels.tsv says the value is `real`), and as a twin: the same fi
 synthetic key, made at run time in a provider's format (`sk_live_`, `ghp_`, AKIA, ...) or as a
 random high-entropy string, put under a variable whose name fits it (appended when the file has
 none). A twin is caught when a finding lands on the planted line. gitleaks (`gitleaks dir`) runs
-on the originals and on the twins for comparison. Values are never printed past 4 characters.
+on the originals and on the twins for comparison. --every-binding also plants each key shape
+in every binding (the random values only under secret-like names) and counts what the check
+misses. Values are never printed past 4 characters.
 """
 
 from __future__ import annotations
