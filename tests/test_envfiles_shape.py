@@ -85,6 +85,7 @@ def test_generated_values_are_no_stand_ins(seed: int) -> None:
         fake("", 43, alphabet=alnum + "+/", seed=seed) + "=",
         fake("", 20, alphabet=string.ascii_uppercase + "234567", seed=seed),
         fake("", 24, alphabet=string.ascii_lowercase + string.digits, seed=seed),
+        fake("", 16, alphabet=string.ascii_uppercase, seed=seed),  # capitals only: no word either
     ):
         assert stand_in("APP_SECRET", value) is None, value[:4]
         assert not non_secret(value, "APP_SECRET")
