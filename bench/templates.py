@@ -1,6 +1,7 @@
 """The env-example-value check on real templates, and on a twin of each holding one planted key.
 
-    python bench/templates.py DEST [--gitleaks PATH] [--work DIR] [--unlabelled FILE] [-v]
+    python bench/templates.py DEST [--gitleaks PATH] [--work DIR] [--unlabelled FILE]
+                                   [--every-binding] [-v]
 
 DEST is what bench/templates_fetch.py made (DEST/OWNER+NAME/PATH for each row of
 bench/templates.tsv). Each template is checked as it is (every finding there is noise unless
@@ -8,7 +9,9 @@ bench/templates_labels.tsv says the value is `real`), and as a twin: the same fi
 synthetic key, made at run time in a provider's format (`sk_live_`, `ghp_`, AKIA, ...) or as a
 random high-entropy string, put under a variable whose name fits it (appended when the file has
 none). A twin is caught when a finding lands on the planted line. gitleaks (`gitleaks dir`) runs
-on the originals and on the twins for comparison. Values are never printed past 4 characters.
+on the originals and on the twins for comparison. --every-binding also plants each key shape
+in every binding (the random values only under secret-like names) and counts what the check
+misses. Values are never printed past 4 characters.
 """
 
 from __future__ import annotations
@@ -151,6 +154,10 @@ def main() -> int:
     ap.add_argument(
         "--unlabelled", type=Path, help="write label rows to triage (secret-like names, findings)"
     )
+    ap.add_argument(
+        "--every-binding", action="store_true",
+        help="also plant every provider format in every binding, and the random values in every secret-like one",
+    )  # fmt: skip
     ap.add_argument("-v", "--verbose", action="store_true", help="list every finding and every missed twin")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -230,7 +237,33 @@ def run(args: argparse.Namespace, work: Path) -> int:
         _peer(args.gitleaks, originals, twins_root, work, planted, labels)
     if args.unlabelled:
         _write_triage(args.unlabelled, triage, labels)
+    if args.every_binding:
+        _every_binding(originals, engine, rng, args.verbose)
     return 0
+
+
+def _every_binding(originals: Path, engine: Engine, rng: random.Random, verbose: bool) -> None:
+    """A twin per (binding, key shape): how many planted keys the check misses, wherever they go."""
+    planted = missed = 0
+    for repo, _, path in rows():
+        file = originals / local_name(repo) / path
+        if not file.is_file():
+            continue
+        data = file.read_bytes()
+        entries, _ = parse(data.decode("utf-8-sig", errors="replace"))
+        for e in entries:
+            makers = [(rule, make) for _, rule, make in FORMATS]
+            makers += [("generic", make) for make in GENERIC] if secret_like_name(e.key) else []
+            for rule, make in makers:
+                twin = _replace(data, e, make(rng), rule)
+                planted += 1
+                if not any(f.line == twin.line for f in ours(path, twin.data, engine)):
+                    missed += 1
+                    if verbose:
+                        print(
+                            f"  every-binding missed {local_name(repo)}/{path}:{twin.line} {e.key} ({rule})"
+                        )
+    print(f"secret-hygiene every-binding twins: caught {planted - missed} of {planted}")
 
 
 def _value(twin: Twin) -> str:

@@ -1,4 +1,4 @@
-"""Template values judged by shape (envfiles/shape.py): what a person typed passes, a planted key fails.
+"""Template values judged by shape (env/shape.py): what a person typed passes, a planted key fails.
 
 Each realistic template in fixtures/env_templates passes as it is (test_envfiles.py); here each one
 gets a twin with a key put where a stand-in was, and `audit` runs on a repository whose
@@ -8,6 +8,7 @@ templates hold only empty values and placeholders.
 from __future__ import annotations
 
 import json
+import os
 import string
 from pathlib import Path
 
@@ -17,11 +18,12 @@ from secret_hygiene.engine.rules import load_rules
 from secret_hygiene.engine.scanner import Engine
 from secret_hygiene.env.shape import address, padded, repeated, stand_in, words
 from secret_hygiene.env.templates import check_template
-from secret_hygiene.env.values import non_secret, url_passwords
-from secret_hygiene.model import Finding
+from secret_hygiene.env.values import non_secret, template_stand_in, url_passwords
+from secret_hygiene.model import Blob, Finding
 from testing import commit, fake, github_token, run_cli
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "env_templates"
+CI = {**os.environ, "CI": "true"}  # no local fingerprint store: nothing to digest
 HEX = "0123456789abcdef"
 
 
@@ -83,6 +85,7 @@ def test_generated_values_are_no_stand_ins(seed: int) -> None:
         fake("", 43, alphabet=alnum + "+/", seed=seed) + "=",
         fake("", 20, alphabet=string.ascii_uppercase + "234567", seed=seed),
         fake("", 24, alphabet=string.ascii_lowercase + string.digits, seed=seed),
+        fake("", 16, alphabet=string.ascii_uppercase, seed=seed),  # capitals only: no word either
     ):
         assert stand_in("APP_SECRET", value) is None, value[:4]
         assert not non_secret(value, "APP_SECRET")
@@ -182,7 +185,7 @@ def test_audit_of_templates_holding_only_placeholders_reports_nothing(git_repo: 
         },
         when="2025-01-01T00:00:00+00:00",
     )
-    run = run_cli(["audit", ".", "--now", "2026-05-01", "--format", "json"], git_repo)
+    run = run_cli(["audit", ".", "--now", "2026-05-01", "--format", "json"], git_repo, environ=CI)
     assert run.code == 0, run.out
     doc = json.loads(run.out)
     assert doc["findings"] == []
@@ -190,5 +193,57 @@ def test_audit_of_templates_holding_only_placeholders_reports_nothing(git_repo: 
     assert "rotation (1 key(s) tracked as of 2026-05-01)" in notes[0]  # the ledger's key
     # 40 empty *_KEY= lines, 2 self-describing values, 5 dummies of the local S3 template
     assert "rotation: 47 template variable(s) with an empty or placeholder value: no key to track" in notes
-    text = run_cli(["audit", ".", "--now", "2026-05-01"], git_repo)
-    assert text.code == 0 and "1 key(s) tracked" in text.out + text.err
+
+
+def test_a_comment_above_documents_the_variable_not_the_value(engine: Engine) -> None:
+    token = github_token(14)
+    text = (
+        "# Image tag of the worker\n"
+        "# - For example: WORKER_IMAGE_TAG=v4.5.0\n"
+        f"WORKER_IMAGE_TAG={token}\n"
+        "# SSO groups can be prefixed, for example acme-admin\n"
+        "GROUP_PREFIX=acme-\n"
+    )
+    got = findings(".env.example", text, engine)
+    assert [(f.line, f.rule_id) for f in got] == [(3, "github-classic-personal-access-token")]
+    # outside templates the marker above still reads as a documented example
+    assert [f for f in engine.scan_blob(Blob("docs/setup.md", text.encode())) if isinstance(f, Finding)] == []
+
+
+def test_rotation_tracks_a_real_template_value_only_with_a_date(git_repo: Path) -> None:
+    committed = fake("", 32, seed=15)
+    commit(
+        git_repo,
+        {".gitignore": ".env\n", ".env.example": f"APP_SECRET={committed}\n"},
+        when="2025-01-01T00:00:00+00:00",
+    )
+    # never committed: the template check reports the value; rotation has no age for it
+    (git_repo / "apps").mkdir()
+    (git_repo / "apps" / ".env.sample").write_text(
+        f"WORKER_SECRET={fake('', 32, seed=16)}\n", encoding="utf-8"
+    )
+    run = run_cli(["rotation", "check", "--now", "2026-05-01", "--format", "json"], git_repo, environ=CI)
+    found = [(f["check"], f["path"]) for f in json.loads(run.out)["findings"]]
+    assert found == [("rotation-overdue", ".env.example")]
+
+
+def test_a_template_line_is_judged_from_its_own_name_and_value() -> None:
+    random = fake("", 32, seed=17)
+    assert template_stand_in(
+        "GITHUB_WEBHOOK_SECRET=", "GITHUB_WEBHOOK_SECRET=\nGITHUB_APP_NAME", "GITHUB_APP_NAME"
+    )
+    assert template_stand_in(
+        'DB_PASSWORD="Sup3r-Secret" # the default', 'DB_PASSWORD="Sup3r-Secret', "Sup3r-Secret"
+    )
+    assert not template_stand_in(f"API_SECRET={random} # rotate me", f"API_SECRET={random}", random)
+    # a rule that starts its match at the end of the line above: the value's own line is judged
+    assert not template_stand_in("BUCKET=dev", f"\nAPI_SECRET={random}", random)
+    assert template_stand_in(
+        "BUCKET=dev", "\nAPP_KEY=SomeRandomStringOf32CharsExactly", "SomeRandomStringOf32CharsExactly"
+    )
+    assert not template_stand_in("  password: hunter", "password: hunter", "hunter")  # no NAME=value line
+    assert template_stand_in(
+        "REDIS_URL=redis://:myredissecret@redis:6379", ":myredissecret@", "myredissecret"
+    )
+    assert not template_stand_in(f"REDIS_URL=redis://:{random}@redis:6379", f":{random}@", random)
+    assert url_passwords("redis://user:pw@[::1") == []  # not a URL urlsplit can read

@@ -1,4 +1,4 @@
-"""Hypothesis properties of the dotenv reader (envfiles/templates.py parse, decode, check_template).
+"""Hypothesis properties of the dotenv reader (env/templates.py parse, decode, check_template).
 
 Whatever bytes an env file or template holds: reading never raises, a name is always a variable
 name (never a pasted token), a value spans lines only when it is quoted, and a key planted as a

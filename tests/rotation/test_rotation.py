@@ -230,25 +230,26 @@ def test_git_dates_come_from_the_commit_that_introduced_the_value(git_repo: Path
 
 
 def test_a_changed_value_gets_the_new_commit_date_and_uncommitted_is_unknown(git_repo: Path) -> None:
+    # A tracked env file: a template's value of unknown age is the template check's (env-example-value).
     commit(
         git_repo,
-        {"deploy.env.example": f"DEPLOY_TOKEN={fake('', 30, seed=12)}\n"},
+        {"deploy.env": f"DEPLOY_TOKEN={fake('', 30, seed=12)}\n"},
         when="2025-12-01T00:00:00+00:00",
     )
     commit(
         git_repo,
-        {"deploy.env.example": f"DEPLOY_TOKEN={fake('', 30, seed=13)}\n"},
+        {"deploy.env": f"DEPLOY_TOKEN={fake('', 30, seed=13)}\n"},
         when="2026-04-01T00:00:00+00:00",
     )
     assert _by_name(_assess(git_repo))["DEPLOY_TOKEN"].rotated == date(2026, 4, 1)
-    (git_repo / "deploy.env.example").write_text(f"DEPLOY_TOKEN={fake('', 30, seed=14)}\n", encoding="utf-8")
+    (git_repo / "deploy.env").write_text(f"DEPLOY_TOKEN={fake('', 30, seed=14)}\n", encoding="utf-8")
     assert _by_name(_assess(git_repo))["DEPLOY_TOKEN"].state == "unknown"
 
 
 def test_a_shallow_clone_does_not_pass_off_its_boundary_date(git_repo: Path, tmp_path: Path) -> None:
     commit(
         git_repo,
-        {"app.env.example": f"DEPLOY_TOKEN={fake('', 30, seed=15)}\n"},
+        {"app.env": f"DEPLOY_TOKEN={fake('', 30, seed=15)}\n"},
         when="2025-06-01T00:00:00+00:00",
     )
     commit(git_repo, {"README.md": "hello\n"}, when="2026-04-30T00:00:00+00:00")

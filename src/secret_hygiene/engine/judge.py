@@ -96,7 +96,11 @@ def _public_address(value: str, spot: Spot) -> bool:
 
 def _marked(value: str, spot: Spot) -> bool:
     outside = spot.line.replace(value, " ")
-    if _MARKER.search(outside) or _MARKER_NAME.search(outside) or _MARKER.search(spot.previous):
+    if _MARKER.search(outside) or _MARKER_NAME.search(outside):
+        return True
+    # A template's comment above a variable documents it (`# For example: v4.5.0`); a key in a
+    # provider's format under it is still a key.
+    if _MARKER.search(spot.previous) and (spot.free or not _TEMPLATE_FILE.search(spot.path)):
         return True
     intro = _block_intro(spot)  # "Insert your keys (change them by fake API keys):" then ```json
     return intro is not None and bool(_INTRO_MARKER.search(intro))

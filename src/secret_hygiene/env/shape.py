@@ -80,8 +80,15 @@ def words(value: str) -> bool:
         return False
     if sum(len(p) <= 2 for p in letters) > max(1, len(letters) // 3):
         return False  # `rZTFtfNuSMaj…`: a letter or two between every case flip
-    pairs = [p[i : i + 2].lower() for p in letters for i in range(len(p) - 1)]
-    return sum(pair in _COMMON_PAIRS for pair in pairs) >= 0.7 * len(pairs)
+    # Words run together without a separator or a case change (`supersecretpassword`) must read
+    # better still: a long random run of letters reaches 70% common pairs now and then.
+    return _common(letters) >= 0.7 and all(_common([p]) >= 0.8 for p in letters if len(p) > 12)
+
+
+def _common(pieces: list[str]) -> float:
+    """The share of letter pairs inside `pieces` that are common in English."""
+    pairs = [p[i : i + 2].lower() for p in pieces for i in range(len(p) - 1)]
+    return sum(pair in _COMMON_PAIRS for pair in pairs) / len(pairs) if pairs else 1.0
 
 
 def random_looking(value: str) -> bool:

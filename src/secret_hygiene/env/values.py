@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from secret_hygiene.engine.noise import is_placeholder
-from secret_hygiene.env.shape import random_looking, stand_in
+from secret_hygiene.env.shape import random_looking, stand_in, words
 
 # *KEY*, *SECRET*, *TOKEN*, *PASSWORD*, *PASS, *PWD*, *CREDENTIAL*, *PRIVATE*, *AUTH*, *DSN* (issue 5).
 _SECRET_NAME = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASS$|PWD|CREDENTIAL|PRIVATE|AUTH(?!OR)|DSN")
@@ -79,7 +79,12 @@ def non_secret(value: str, name: str = "") -> bool:
         return True
     if _SIMPLE.fullmatch(v) or _PATH.fullmatch(v) or _URL.fullmatch(v):
         return True  # a URL's password, if any, is judged on its own (url_passwords)
-    return prose(v) or stand_in(name, v) is not None
+    return (prose(v) and not _random_capitals(v)) or stand_in(name, v) is not None
+
+
+def _random_capitals(value: str) -> bool:
+    """A long run of capitals that spells nothing (`QXJRWNDKTPZBGMHV`): prose() takes it for a word."""
+    return any(len(t) >= 12 and t.isupper() and not words(t) for t in _TOKENS.split(value))
 
 
 def embedded_passwords(value: str) -> list[str]:

@@ -317,6 +317,10 @@ def assess(
     today = now.astimezone(timezone.utc).date()
     dates = GitDates(repo, config.max_file_size)
     ages = [_age(k, ledger, config, today, dates) for k in keys]
+    # A template value with no date anywhere (never committed, no ledger entry) is the template
+    # check's business (env-example-value), not a key of unknown age.
+    dated = [(k, a) for k, a in zip(keys, ages, strict=True) if not (k.template and a.state == "unknown")]
+    keys, ages = [k for k, _ in dated], [a for _, a in dated]
     if only_file is None:
         named = {k.name for k in keys}  # a template placeholder does not stand in for a ledger entry
         ages += [_ledger_only(name, ledger, config, today) for name in ledger.entries if name not in named]
