@@ -6,8 +6,9 @@ Usage:
 
 REPO is a git repository with a long history (a bare mirror is fine); it is only read. Every
 command runs once to warm the page cache, then `--runs` rounds in alternating order; medians and
-our time over each row's are printed. `--floor` adds plain `git log -p` of the same commits (what
-one pipe cannot beat). `--check` runs ours again with `--jobs 1` (one `git log -p` pipe) and an
+our time over each row's are printed, wall and CPU (user + system of the whole process tree: on a
+loaded machine wall time follows each tool's share of the cores, CPU time the work it does).
+`--floor` adds plain `git log -p` of the same commits (what one pipe cannot beat). `--check` runs ours again with `--jobs 1` (one `git log -p` pipe) and an
 empty cache and exits non-zero unless the findings (rule, path, line, commit, fingerprint) are
 identical. Peers run only when given or found on PATH.
 """
@@ -43,6 +44,7 @@ def main() -> None:
     parser.add_argument("--kingfisher", default="kingfisher")
     parser.add_argument("--floor", action="store_true", help="also time plain `git log -p`")
     parser.add_argument("--check", action="store_true", help="findings must equal a --jobs 1, no-cache run's")
+    parser.add_argument("--rss", action="store_true", help="one more sampled run each for the peak RSS")
     args = parser.parse_args()
     repo, rev = args.repo.resolve(), args.rev
     mine = command(args.ours)
@@ -69,7 +71,7 @@ def main() -> None:
                                               "-q", "-f", "json", "-o", str(out / "kf.json"), "--turbo"]  # fmt: skip
         if args.floor:
             commands["git log -p (one pipe)"] = ["git", "-C", str(repo), "log", "-p", "--no-merges", rev]
-        rows = paired(commands, args.runs, cwd=out, envs=envs, rss=False)
+        rows = paired(commands, args.runs, cwd=out, envs=envs, rss=args.rss, progress=True)
         print(table(rows, OURS))
         print(f"after: {load()}")
     if args.check:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shlex
 import shutil
 import statistics
@@ -17,12 +18,15 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Timing:
-    """Median wall seconds and peak RSS (MiB) of the whole process tree over repeated runs."""
+    """Median wall seconds and peak RSS (MiB) of the whole process tree over repeated runs, and the
+    median CPU seconds (user + system) of that tree: on a machine other jobs load, wall time
+    follows the share of the cores each tool gets, CPU time follows the work it does."""
 
     name: str
     seconds: float
     rss_mb: float
     runs: int
+    cpu: float = 0.0
 
 
 def ours_env() -> dict[str, str]:
@@ -67,8 +71,10 @@ def _tree_rss(root: int) -> int:
 
 def run_once(
     argv: list[str], cwd: Path | None, env: dict[str, str] | None, ok: tuple[int, ...], sample: bool
-) -> tuple[float, float]:
-    """(wall seconds, peak MiB of the process tree, sampled every 10 ms; else the largest process)."""
+) -> tuple[float, float, float]:
+    """(wall seconds, peak MiB of the process tree, sampled every 10 ms; else the largest process,
+    CPU seconds of the tree: every descendant its parent waited for, as getrusage counts them)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -78,9 +84,11 @@ def run_once(
             time.sleep(0.01)
     _, err = proc.communicate()
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if proc.returncode not in ok:
         raise SystemExit(f"{argv[0]} failed ({proc.returncode}): {err.decode(errors='replace').strip()[-400:]}")
-    return wall, peak / 2**20
+    return wall, peak / 2**20, cpu
 
 
 def paired(
@@ -91,6 +99,7 @@ def paired(
     ok: tuple[int, ...] = (0, 1, 200, 205),
     rss: bool = True,
     warmup: bool = True,
+    progress: bool = False,
 ) -> list[Timing]:
     """Each command once to warm caches, then `runs` rounds, the order reversed every other round
     (a load spike from another process falls on every tool alike); medians per command.
@@ -100,14 +109,19 @@ def paired(
     """
     names = list(commands)
     walls: dict[str, list[float]] = {n: [] for n in names}
+    cpus: dict[str, list[float]] = {n: [] for n in names}
     envs = envs or {}
     for n in names if warmup else ():
         run_once(commands[n], cwd, envs.get(n), ok, sample=False)
     for i in range(runs):
         for n in names if i % 2 == 0 else reversed(names):
-            walls[n].append(run_once(commands[n], cwd, envs.get(n), ok, sample=False)[0])
+            wall, _, cpu = run_once(commands[n], cwd, envs.get(n), ok, sample=False)
+            walls[n].append(wall)
+            cpus[n].append(cpu)
+            if progress:
+                print(f"  round {i + 1}: {n} {wall:.1f} s wall, {cpu:.1f} s CPU; {load()}", flush=True)
     peaks = {n: run_once(commands[n], cwd, envs.get(n), ok, sample=True)[1] if rss else 0.0 for n in names}
-    return [Timing(n, statistics.median(walls[n]), peaks[n], runs) for n in names]
+    return [Timing(n, statistics.median(walls[n]), peaks[n], runs, statistics.median(cpus[n])) for n in names]
 
 
 def load() -> str:
@@ -139,13 +153,19 @@ def which(*candidates: str) -> str | None:
 
 
 def table(rows: list[Timing], ours: str, mb: float | None = None) -> str:
-    """A plain table: median wall, MB/s, peak RSS of the process tree, our time over each row's."""
+    """A plain table: median wall, MB/s, peak RSS of the process tree, our time over each row's,
+    median CPU seconds of the tree and our CPU over each row's."""
     base = next(r for r in rows if r.name == ours)
-    lines = [f"{'tool':<40} {'median s':>9} {'MB/s':>7} {'peak RSS MiB':>13} {'ours/this':>10}"]
+    lines = [
+        f"{'tool':<40} {'median s':>9} {'MB/s':>7} {'peak RSS MiB':>13} {'ours/this':>10}"
+        f" {'CPU s':>7} {'ours/this CPU':>14}"
+    ]
     for r in rows:
         rate = f"{mb / r.seconds:7.1f}" if mb else f"{'-':>7}"
+        cpu_ratio = f"{base.cpu / r.cpu:>14.2f}" if r.cpu else f"{'-':>14}"
         lines.append(
             f"{r.name:<40} {r.seconds:>9.2f} {rate} {r.rss_mb:>13.0f} {base.seconds / r.seconds:>10.2f}"
+            f" {r.cpu:>7.1f} {cpu_ratio}"
         )
     return "\n".join(lines)
 

@@ -57,3 +57,29 @@ def test_jobs_must_be_a_positive_number(git_repo: Path) -> None:
     commit(git_repo, {"a.txt": "x\n"})
     run = run_cli(["history", "--jobs", "0"], git_repo)
     assert run.code == 2 and "'0' is not a number of worker processes" in run.err
+
+
+def test_keys_in_messages_and_paths_are_found_by_a_worker_as_by_one_pipe(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers, names.py's search (messages, paths, refs) runs as a pool task: same findings."""
+    in_message, in_path, in_file = github_token(21), github_token(22), github_token(23)
+    commit(git_repo, {"a.txt": "a\n"}, when="2024-01-01T00:00:00")
+    commit(git_repo, {"b.txt": "b\n"}, message=f"token {in_message}", when="2024-01-02T00:00:00")
+    commit(git_repo, {f"keys/{in_path}.txt": "x\n"}, when="2024-01-03T00:00:00")
+    commit(git_repo, {"c.py": f"K = '{in_file}'\n"}, f"again {in_message}", when="2024-01-04T00:00:00")
+    in_main: list[int] = []
+    real = history_cmd._named
+
+    def spy(*args: Any) -> Any:
+        in_main.append(1)  # appended in a worker's memory when a worker runs it
+        return real(*args)
+
+    monkeypatch.setattr(history_cmd, "_named", spy)
+    monkeypatch.setattr(history_cmd, "PARALLEL_MIN_COMMITS", 1)
+    one_code, one, one_line = report(git_repo, "--jobs", "1")
+    assert len(in_main) == 2  # one pipe: the main process searched (report() runs twice)
+    many_code, many, many_line = report(git_repo, "--jobs", "2")
+    assert len(in_main) == 2  # workers: a worker searched
+    assert (many_code, many, many_line) == (one_code, one, one_line)
+    assert len(one["findings"]) == 3, one["findings"]

@@ -76,11 +76,17 @@ def history_report(
     jobs: int | None = None,
 ) -> Report:
     """The walk's report, plus keys in commit messages, changed paths and ref names (names.py)."""
-    report = walk_history(repo, revs, engine, project, stderr, notes, jobs).report(notes)
-    judge = verdict(project.config.exclude, project.config.scan_generated)
-    named = names.history_findings(repo, revs, engine, lambda path: judge(path) is not patches.DROP)
+    walk = walk_history(repo, revs, engine, project, stderr, notes, jobs)
+    report = walk.report(notes)
+    named = walk.named if walk.named is not None else _named(repo, revs, engine, project.config)
     # redact: the reporters' guard reuses this engine instead of loading the packs again
     return replace(report, findings=(*report.findings, *named), redact=Redactor(engine))
+
+
+def _named(repo: Any, revs: list[str], engine: Engine, config: Any) -> list[Finding]:
+    """Keys in the commit messages, changed paths (those the config does not drop) and ref names."""
+    judge = verdict(config.exclude, config.scan_generated)
+    return names.history_findings(repo, revs, engine, lambda path: judge(path) is not patches.DROP)
 
 
 OLD_GIT_NOTE = "git older than 2.36: changes made in merge commits themselves were not scanned"
@@ -122,7 +128,8 @@ def walk_history(
 # Below this many commits one `git log -p` pipe is as fast as starting workers.
 PARALLEL_MIN_COMMITS = 2000
 SLICES_PER_JOB = 4  # more slices than workers: a slice of huge early imports does not hold up the rest
-_job: tuple[Any, Engine, Any, bool] | None = None  # what forked workers inherit (the engine, compiled)
+# What forked workers inherit: repository, engine (compiled), config, merges shown, the revs.
+_job: tuple[Any, Engine, Any, bool, list[str]] | None = None
 
 
 def _walk(
@@ -140,6 +147,9 @@ def _walk(
     `git log -p` alone costs more than the scan (kafka: 15 s of 22 s), so one pipe caps the
     speed at git's; slices spread git's diffing over the cores too. The slices are replayed in
     order, newest first, so each secret's oldest commit is kept exactly as one pipe keeps it.
+    With workers, the keys in commit messages, paths and ref names (names.py, about 3 s of CPU
+    on kafka, most of it in two more `git log`s) are looked for by a worker too, as the first
+    task, instead of after the walk while one core waits.
     """
     scan = Walk(engine)
     config = project.config
@@ -155,13 +165,15 @@ def _walk(
             import multiprocessing  # only long histories pay for the pool machinery
 
             global _job
-            _job = (repo, engine, config, merges)
+            _job = (repo, engine, config, merges, revs)
             size = -(-len(commits) // (jobs * SLICES_PER_JOB))
             slices = [commits[i : i + size] for i in range(0, len(commits), size)]
             try:
                 with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                    named = pool.apply_async(_named_job)  # queued first: a worker starts on it at once
                     for part in pool.imap(_walk_slice, slices):
                         scan.merge(part, bar)
+                    scan.named = named.get()
             finally:
                 _job = None
     scan.wide(repo, config.max_file_size)
@@ -176,7 +188,7 @@ def _commit_list(repo: Any, revs: list[str]) -> list[str]:
 def _walk_slice(commits: list[str]) -> Walk:
     """A worker's walk over consecutive commits of the list, given by SHA (no walking of parents)."""
     assert _job is not None
-    repo, engine, config, merges = _job
+    repo, engine, config, merges, _ = _job
     part = Walk(engine)
     judge = verdict(config.exclude, config.scan_generated)
     log = patches.log_args(commits, merges)
@@ -184,6 +196,13 @@ def _walk_slice(commits: list[str]) -> Walk:
         part.feed(patches.parse(out, config.max_file_size, judge), None)
     part.engine = None
     return part
+
+
+def _named_job() -> list[Finding]:
+    """A worker's search of the commit messages, changed paths and ref names of the walk's revs."""
+    assert _job is not None
+    repo, engine, config, _, revs = _job
+    return _named(repo, revs, engine, config)
 
 
 def _open(start: Path) -> Any:
@@ -207,6 +226,7 @@ class Walk:
     scanned: int = 0
     commits: int = 0
     lines: int = 0
+    named: list[Finding] | None = None  # names.history_findings, when a worker already ran it
 
     def feed(self, items: Iterable[patches.CommitStart | Blob | Skipped], bar: Any) -> None:
         """Scan every Blob; count and tick the progress bar at each commit."""
