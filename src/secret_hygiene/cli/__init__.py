@@ -10,7 +10,6 @@ import sys
 import traceback
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -120,20 +119,7 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
 
 
 def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
-    """Apply the baseline, render the report, and return 0 or 1."""
-    baseline_path = ctx.cwd / args.baseline if args.baseline else getattr(args, "config_baseline", None)
-    if baseline_path is not None:
-        from secret_hygiene.baseline import known as baseline_mod  # only runs given a baseline pay for it
-
-        known = baseline_mod.load(Path(baseline_path))
-        now = getattr(args, "now", None) or datetime.now(timezone.utc)
-        kept, dropped = baseline_mod.subtract(report.findings, known, now.astimezone(timezone.utc).date())
-        late = [f"{f.path}: {f.rule_id} was accepted by the baseline until {until}; rotate the key "
-                "(or renew: secret-hygiene baseline update --grace-days N)"
-                for f, until in baseline_mod.expired(kept, known)]  # fmt: skip
-        report = replace(
-            report, findings=tuple(kept), suppressed=report.suppressed + dropped, notes=(*report.notes, *late)
-        )
+    """Render the report (the checks applied the baseline) and return 0 or 1."""
     workflow = ctx.environ.get("GITHUB_ACTIONS") == "true"  # repository text escaped for the runner
     fmt = args.format or ("github" if workflow else "text")
     if getattr(args, "strict", False):

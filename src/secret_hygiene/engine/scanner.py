@@ -50,9 +50,16 @@ class Engine:
     """Rules compiled once, applied to many blobs."""
 
     def __init__(
-        self, rules: Sequence[Rule], use_hyperscan: bool = True, decode_depth: int = decode.DEFAULT_DEPTH
+        self,
+        rules: Sequence[Rule],
+        use_hyperscan: bool = True,
+        decode_depth: int = decode.DEFAULT_DEPTH,
+        baseline_hashes: bool = False,
     ) -> None:
         self.rules = list(rules)
+        # The sha1s of each secret's other spellings and prefixes (up to ~124 per finding) serve
+        # only to match a detect-secrets baseline (baseline/known.py): computed only for one.
+        self.baseline_hashes = baseline_hashes
         self.decode_depth = decode_depth  # base64/JWT layers decoded and scanned again (decode.py)
         self.prefilter = Prefilter(self.rules, use_hyperscan, decode_starts=decode_depth > 0)
         # Provider rules before generic ones, severe before mild, then rule order (packs
@@ -231,8 +238,10 @@ class Engine:
             severity=rule.severity,
             details=_details(rule, blob),
             secret_hash=sha1_hex(hit.secret),
-            secret_hashes=_spellings(data[line_start:line_end], hit.start - line_start, hit),
-            prefix_hashes=_prefixes(hit.secret),
+            secret_hashes=_spellings(data[line_start:line_end], hit.start - line_start, hit)
+            if self.baseline_hashes
+            else frozenset(),
+            prefix_hashes=_prefixes(hit.secret) if self.baseline_hashes else frozenset(),
         )
 
 

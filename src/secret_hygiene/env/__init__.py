@@ -42,14 +42,16 @@ def check(
     *,
     history: bool = False,
     verbose: bool = False,
+    repo: gitrepo.Repo | None = None,
 ) -> Report:
     """Every env check on the git repository at `root`, as one Report.
 
     `rules` may be a loader: loading the rule packs is most of the run time, and a repository
     without templates needs no rules unless `history` is asked for. It may also be an Engine
-    already built (audit shares one between checks).
+    already built (audit shares one between checks). `repo`, when given, is the repository at
+    `root` the run already opened.
     """
-    repo = gitrepo.open_repo(root)
+    repo = repo or gitrepo.open_repo(root)
     layout = discover(repo, config)
     statuses = ignore_status(repo, layout.ignore_paths())
     existing = frozenset((*layout.env_files, *layout.templates))
@@ -76,9 +78,9 @@ def check(
     return Report(tuple(findings), tuple(skipped), tuple(notes), checks, scanned=scanned, checked=checked)
 
 
-def run_fix(root: Path, config: Config) -> list[str]:
+def run_fix(root: Path, config: Config, repo: gitrepo.Repo | None = None) -> list[str]:
     """`env --fix` on the repository at `root`: one line per .gitignore changed."""
-    repo = gitrepo.open_repo(root)
+    repo = repo or gitrepo.open_repo(root)
     return fix(repo, root, config, discover(repo, config))
 
 

@@ -31,8 +31,13 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 def render_json(report: Report, out: TextIO, *, color: bool, verbose: bool, workflow: bool = False) -> None:
     """Write the report as one JSON object."""
+    out.write(json_text(json.dumps(document(report), indent=2), workflow=workflow) + "\n")
+
+
+def document(report: Report) -> dict[str, Any]:
+    """The JSON report as a value (the GitHub Action's job summary reads it)."""
     report = guard(report)
-    doc = {
+    return {
         "tool": "secret-hygiene",
         "version": __version__,
         "findings": [finding_dict(f) for f in worst_first(report.findings)],
@@ -47,4 +52,3 @@ def render_json(report: Report, out: TextIO, *, color: bool, verbose: bool, work
             "notes": list(report.notes),
         },
     }
-    out.write(json_text(json.dumps(doc, indent=2), workflow=workflow) + "\n")
