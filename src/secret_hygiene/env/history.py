@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-from typing import Any
 
 from secret_hygiene.config import Config
 from secret_hygiene.engine.scanner import Engine, fingerprint
@@ -14,7 +13,7 @@ from secret_hygiene.sources.files import exclusion
 
 
 def history_findings(
-    repo: Any, config: Config, engine: Engine
+    repo: gitrepo.Repo, config: Config, engine: Engine
 ) -> tuple[list[Finding], list[Skipped], list[str]]:
     """One env-in-history per (env file, commit adding it), with what the leak scan finds in its versions."""
     if not gitrepo.has_head(repo):
@@ -46,7 +45,7 @@ def history_findings(
 
 
 def _scan_version(
-    repo: Any, engine: Engine, max_size: int, sha: str, blob: str, path: str
+    repo: gitrepo.Repo, engine: Engine, max_size: int, sha: str, blob: str, path: str
 ) -> list[Finding | Skipped]:
     data = gitrepo.blob_bytes(repo, blob)
     if len(data) > max_size:

@@ -10,7 +10,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import Any, Literal
+from typing import Literal
 
 from secret_hygiene.config import Config
 from secret_hygiene.engine.scanner import fingerprint
@@ -75,7 +75,7 @@ class Layout:
         return list(dict.fromkeys([*paths, *self.env_files]))
 
 
-def discover(repo: Any, config: Config) -> Layout:
+def discover(repo: gitrepo.Repo, config: Config) -> Layout:
     """Tracked, untracked and ignored env files and templates (ignored directories are not entered)."""
     tracked = gitrepo.ls_files(repo, [])
     others = gitrepo.ls_files(repo, [], untracked=True) + gitrepo.ignored_files(repo)
@@ -111,13 +111,13 @@ class IgnoreStatus:
         return ":".join(self.rule) if self.rule else ""
 
 
-def ignore_status(repo: Any, paths: Sequence[str]) -> list[IgnoreStatus]:
+def ignore_status(repo: gitrepo.Repo, paths: Sequence[str]) -> list[IgnoreStatus]:
     """Ask git whether each path would be ignored, as if it were untracked."""
     rules = gitrepo.check_ignore(repo, list(paths))
     return [IgnoreStatus(p, rules.get(p)) for p in paths]
 
 
-def ever_added(repo: Any, config: Config) -> bool:
+def ever_added(repo: gitrepo.Repo, config: Config) -> bool:
     """True when a commit reachable from HEAD added an env file or a template.
 
     Asks git for the added paths matching the configured names only (glob pathspecs), so a

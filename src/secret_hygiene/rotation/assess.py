@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from dotenv.parser import parse_stream
 
@@ -127,7 +126,7 @@ def ledger_location(root: Path, config: Config) -> tuple[Path, str]:
         return path, str(path)
 
 
-def local_store(repo: Any, environ: Mapping[str, str]) -> tuple[Store | None, list[str]]:
+def local_store(repo: gitrepo.Repo, environ: Mapping[str, str]) -> tuple[Store | None, list[str]]:
     """The user's fingerprint store for this repository (None in CI or with nowhere to keep it), and notes.
 
     The store from before the state directory (inside .git, its key beside its digests) is deleted:
@@ -143,7 +142,8 @@ def local_store(repo: Any, environ: Mapping[str, str]) -> tuple[Store | None, li
         common = gitrepo.git_path(repo, ".")
     except (GitError, OSError) as exc:
         notes.append(f"could not remove the old fingerprint store in the git directory: {_why(exc)}")
-        common = Path(repo.working_tree_dir) / ".git"
+        tree = repo.working_tree_dir
+        common = Path(tree) / ".git" if tree is not None else Path(repo.git_dir)
     root = fingerprints.state_root(environ)
     if root is None:
         return None, [*notes, "no usable HOME or XDG_STATE_HOME: rotation runs without local fingerprints"]
@@ -294,7 +294,7 @@ def _keep(keys: list[EnvKey], only_file: str | None) -> list[EnvKey]:
 
 
 def assess(
-    repo: Any,
+    repo: gitrepo.Repo,
     root: Path,
     config: Config,
     rules: Sequence[Rule],
