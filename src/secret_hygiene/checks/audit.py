@@ -94,7 +94,7 @@ def collect(
     if "env" in options.parts:
         reports["env"] = envfiles.check(
             project.root, project.config, engine, history="history" in options.parts,
-            verbose=options.verbose, repo=repo,
+            verbose=options.verbose, repo=repo, excluded=project.excluded,
         )  # fmt: skip
     if "rotation" in options.parts:
         reports["rotation"] = rotation(

@@ -42,8 +42,16 @@ def env(
     """`env`: with `fix`, first append the missing ignore patterns; the baseline `known` applied.
 
     `rules` may be a loader (a repository without templates needs no rules) or a built Engine."""
-    changed = envfiles.run_fix(project.root, project.config, repo) if fix else []
+    changed = envfiles.run_fix(project.root, project.config, repo, project.excluded) if fix else []
     if fix and not changed:
         changed = ["env --fix: every env path is already ignored; nothing changed"]
-    report = envfiles.check(project.root, project.config, rules, history=history, verbose=verbose, repo=repo)
+    report = envfiles.check(
+        project.root,
+        project.config,
+        rules,
+        history=history,
+        verbose=verbose,
+        repo=repo,
+        excluded=project.excluded,
+    )
     return known_findings(replace(report, notes=(*changed, *report.notes)), known, now)

@@ -48,7 +48,9 @@ def precommit(
     rules = project_rules(project, extra)
     engine = make_engine(project, rules, known)
     leaks = staged_leaks(project, repo, engine, paths, project.config.with_detect_secrets)
-    env = envfiles.check(project.root, project.config, engine, verbose=verbose, repo=repo)
+    env = envfiles.check(
+        project.root, project.config, engine, verbose=verbose, repo=repo, excluded=project.excluded
+    )
     when = now or datetime.now(timezone.utc)
     keys = rotation(
         repo, project, rules, now=when, environ=environ, strict=strict, engine=engine, placeholders=True

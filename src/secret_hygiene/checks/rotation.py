@@ -47,15 +47,9 @@ def rotation(
 
     `placeholders` adds a note counting template variables with no key to track (audit says it)."""
     result = assess(
-        repo,
-        project.root,
-        project.config,
-        rules,
-        now=now,
-        environ=environ,
-        only_file=only_file,
-        engine=engine,
-    )
+        repo, project.root, project.config, rules, now=now, environ=environ, only_file=only_file,
+        engine=engine, excluded=project.excluded,
+    )  # fmt: skip
     findings = key_findings(result.keys, strict=strict, inventory=False)
     if not fail:
         findings = [replace(f, level="warning") if f.level == "error" else f for f in findings]

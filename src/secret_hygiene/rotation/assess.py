@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -34,7 +34,7 @@ from secret_hygiene.rotation.keydates import GitDates, value_id
 from secret_hygiene.rotation.ledger import Ledger, load_ledger
 from secret_hygiene.rotation.state import Store, compare, load_store
 from secret_hygiene.sources import git as gitrepo
-from secret_hygiene.sources.files import exclusion
+from secret_hygiene.sources.files import excluder
 
 SKIP_DIRS = (
     "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__", ".mypy_cache",
@@ -102,14 +102,16 @@ def in_ci(environ: Mapping[str, str]) -> bool:
     return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def env_files(files: Iterable[tuple[str, bool]], config: Config) -> list[tuple[str, bool, bool]]:
+def env_files(
+    files: Iterable[tuple[str, bool]], config: Config, excluded: Callable[[str], bool] | None = None
+) -> list[tuple[str, bool, bool]]:
     """(path, tracked, is template) for the files matching config env_files or templates."""
     chosen = []
-    excluded = exclusion(config.exclude)  # the config's excludes hold for every check
+    excluded = excluded or excluder(config.exclude)  # the config's excludes hold for every check
     for path, tracked in files:
         if any(part in SKIP_DIRS for part in PurePosixPath(path).parts[:-1]):
             continue
-        if excluded is not None and excluded.match_file(path):
+        if excluded(path):
             continue
         found = kind(path, config)  # the env check's own answer, so both checks see the same files
         if found is not None:
@@ -303,15 +305,17 @@ def assess(
     environ: Mapping[str, str],
     only_file: str | None = None,
     engine: Engine | None = None,
+    excluded: Callable[[str], bool] | None = None,
 ) -> Assessment:
     """Every key's rotation state on `now`'s UTC date, plus the local fingerprint-store warnings.
 
-    `engine`, when given, is an Engine already built from `rules` (audit shares one between checks).
+    `engine`, when given, is an Engine already built from `rules` (audit shares one between checks);
+    `excluded`, the config's excludes the run already built.
     """
     ledger_path, shown = ledger_location(root, config)
     ledger = load_ledger(ledger_path, shown)
     store, store_notes = local_store(repo, environ)
-    files = env_files(gitrepo.worktree_files(repo, SKIP_DIRS), config)
+    files = env_files(gitrepo.worktree_files(repo, SKIP_DIRS), config, excluded)
     found = discover(root, files, config, rules, store, engine)
     keys = _keep(found.keys, only_file)
     today = now.astimezone(timezone.utc).date()
