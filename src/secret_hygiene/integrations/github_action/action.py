@@ -31,6 +31,7 @@ from secret_hygiene.checks.project import (
     Project,
     discover_root,
     git_project,
+    known_findings,
     load_known,
     load_project,
     project_rules,
@@ -126,17 +127,13 @@ class _Run:
     rev_range: str | None
 
 
-def collect(steps: Sequence[str], run: _Run) -> Report:
-    """Run each check in-process, the baseline applied, and merge their reports."""
-    reports: list[Report] = []
-    known: list[Known | None] = []  # loaded once, for the first check's project
-    for step in steps:
-        project = _project(step, run)
-        if not known:
-            given = run.ctx.cwd / run.baseline if run.baseline else project.baseline
-            known.append(load_known(given))
-        reports.append(_check(step, project, run, known[0]))
-    return merge(reports)
+def collect(steps: Sequence[str], run: _Run) -> tuple[Report, Known | None]:
+    """Run each check in-process, the baseline applied, and merge their reports; also returns the
+    baseline (the baseline input, else the first check's project's), loaded once."""
+    projects = [_project(step, run) for step in steps]
+    given = run.ctx.cwd / run.baseline if run.baseline else projects[0].baseline
+    known = load_known(given)
+    return merge([_check(s, p, run, known) for s, p in zip(steps, projects, strict=True)]), known
 
 
 def _project(step: str, run: _Run) -> Project:
@@ -148,8 +145,6 @@ def _project(step: str, run: _Run) -> Project:
     start = cwd / paths[0] if paths else cwd
     if step == "audit":
         return git_project(cwd, start, run.config, "audit")
-    if step in ("history", "range"):
-        history_check.open_repo(start)  # before the config, as `history` does: one clear line
     return load_project(cwd, start, run.config)
 
 
@@ -231,8 +226,8 @@ def run(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, cwd: Path) -
             if pull and scope.base:
                 config, extra = _base_config(repo, workspace, scope.base, Path(temp))
         run = _Run(ctx, inputs, Path(config) if config else None, inputs.baseline, scope.range)
-        report = collect(plan(inputs, scope), run)
-    report = merge([report, extra])
+        report, known = collect(plan(inputs, scope), run)
+    report = merge([report, known_findings(extra, known)])
     if ranged:  # the range is connected: history's warning about a shallow clone does not apply to it
         report = replace(report, notes=tuple(n for n in report.notes if n != history_check.SHALLOW_NOTE))
     report = merge([report, Report(notes=tuple(notes))])
