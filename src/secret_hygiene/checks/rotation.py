@@ -45,7 +45,8 @@ def rotation(
 ) -> Report:
     """`rotation check`: overdue keys are errors (warnings when not `fail`); the baseline applied.
 
-    `placeholders` adds a note counting template variables with no key to track (audit says it)."""
+    `placeholders` is the form audit and pre-commit report: the keys tracked count as scanned, and
+    a note counts the template variables with no key to track."""
     result = assess(
         repo, project.root, project.config, rules, now=now, environ=environ, only_file=only_file,
         engine=engine, excluded=project.excluded,

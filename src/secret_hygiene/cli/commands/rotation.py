@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Report | int:
         )  # fmt: skip
     result = assess(
         repo, project.root, project.config, project_rules(project),
-        now=now, environ=ctx.environ, only_file=only,
+        now=now, environ=ctx.environ, only_file=only, excluded=project.excluded,
     )  # fmt: skip
     report = assessed(result, key_findings(result.keys, strict=False, inventory=True))
     fmt = args.format or ("github" if ctx.environ.get("GITHUB_ACTIONS") == "true" else "text")
