@@ -233,16 +233,17 @@ def run(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, cwd: Path) -
     report = merge([report, Report(notes=tuple(notes))])
     stdout.write(render(report, inputs.format, environ))
     if inputs.sarif_file:
-        _write(workspace / inputs.sarif_file, render(report, "sarif", environ))
+        _write(workspace, inputs.sarif_file, render(report, "sarif", environ))
     _finish(environ, document(report), inputs, scope.label)
     return fails((f.level for f in report.findings), inputs.fail_on)
 
 
-def _write(path: Path, text: str) -> None:
+def _write(workspace: Path, name: str, text: str) -> None:
+    """Write `name` (relative to the workspace) atomically, as the CLI writes --output."""
     try:
-        atomic.write(path, text.encode("utf-8", "surrogateescape"))
+        atomic.write(workspace / name, text.encode("utf-8", "surrogateescape"))
     except OSError as exc:
-        raise SecretHygieneError(f"cannot write {path.name}: {exc.strerror or exc}") from None
+        raise SecretHygieneError(f"cannot write {name}: {exc.strerror or exc}") from None
 
 
 def _base_config(repo: gitrepo.Repo, workspace: Path, base: str, temp: Path) -> tuple[str, Report]:
