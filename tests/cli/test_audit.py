@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from secret_hygiene.cli.commands import common
+from secret_hygiene.checks import project as common
 from secret_hygiene.engine import rules as rules_mod
 from secret_hygiene.engine import scanner
 from secret_hygiene.engine.merge import fold_duplicates, strictly, with_history

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from secret_hygiene.cli.commands import common
+from secret_hygiene.checks import project as common
 from secret_hygiene.engine import rules
 from testing import commit, git, run_cli
 

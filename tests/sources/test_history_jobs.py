@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from secret_hygiene.cli.commands import history as history_cmd
+from secret_hygiene.checks import history as history_cmd
 from testing import commit, git, github_token, run_cli
 
 

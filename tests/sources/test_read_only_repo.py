@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from secret_hygiene.cli.commands.history import READ_ONLY_NOTE
+from secret_hygiene.checks.history import READ_ONLY_NOTE
 from secret_hygiene.sources import git as gitrepo
 from testing import commit, git, github_token, run_cli
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from secret_hygiene import __version__, atomic
 from secret_hygiene.errors import BaselineError
-from secret_hygiene.model import Finding
+from secret_hygiene.explain import Dropped
+from secret_hygiene.model import Finding, Report
 
 STATUSES = ("unreviewed", "real", "false-positive")
 # A rotation finding in a baseline is an accepted due date, not a permanent pass: the entry holds an
@@ -36,6 +37,13 @@ class Known:
     hashed: frozenset[tuple[str, str]] = frozenset()  # detect-secrets: (path, sha1 of secret)
     hashed_lines: frozenset[tuple[str, int, str]] = frozenset()  # detect-secrets: (path, line, sha1)
     accepted_until: Mapping[tuple[str, str, str], date] = field(default_factory=dict)  # rotation entries
+    name: str = "baseline"  # the file's name, for --explain records
+
+    @property
+    def hashes_secrets(self) -> bool:
+        """True for a detect-secrets baseline: matching it needs the sha1s of each secret's other
+        spellings and prefixes (engine/scanner.py computes them only then)."""
+        return bool(self.hashed or self.hashed_lines)
 
     def covers(self, f: Finding, today: date | None = None) -> bool:
         """True when the baseline lists this finding (a rotation finding: until its accepted day)."""
@@ -69,12 +77,13 @@ def load(path: Path) -> Known:
     """Known findings from our baseline or a detect-secrets `.secrets.baseline`."""
     doc = read(path)
     if is_detect_secrets(doc):
-        return _from_detect_secrets(path, doc)
+        return replace(_from_detect_secrets(path, doc), name=path.name)
     entries = entries_of(path, doc)
     accepted = {entry_key(e): _day(path, e["accepted_until"]) for e in entries if "accepted_until" in e}
     return Known(
         fingerprints=frozenset((e["rule_id"], e["path"], e["fingerprint"]) for e in entries),
         accepted_until=accepted,
+        name=path.name,
     )
 
 
@@ -239,3 +248,25 @@ def expired(findings: Iterable[Finding], known: Known) -> list[tuple[Finding, da
         if until is not None and identity(f) in known.fingerprints:
             out.append((f, until))
     return out
+
+
+def apply(report: Report, known: Known, today: date) -> Report:
+    """The report less the findings the baseline covers on `today`, with a note per finding whose
+    accepted day has passed."""
+    kept, dropped = subtract(report.findings, known, today)
+    if report.dropped is not None:  # --explain: name what the baseline took out
+        left = {id(f) for f in kept}
+        taken = (
+            Dropped(
+                f.rule_id, f.path, f.line, "baseline", known.name, f.secret or "", f.fingerprint, f.commit
+            )
+            for f in report.findings
+            if id(f) not in left
+        )
+        report = replace(report, dropped=(*report.dropped, *taken))
+    late = [f"{f.path}: {f.rule_id} was accepted by the baseline until {until}; rotate the key "
+            "(or renew: secret-hygiene baseline update --grace-days N)"
+            for f, until in expired(kept, known)]  # fmt: skip
+    return replace(
+        report, findings=tuple(kept), suppressed=report.suppressed + dropped, notes=(*report.notes, *late)
+    )

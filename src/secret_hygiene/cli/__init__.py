@@ -10,7 +10,6 @@ import sys
 import traceback
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -18,7 +17,7 @@ from secret_hygiene import __version__, atomic
 from secret_hygiene.context import Command, Context
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.explain import Dropped
-from secret_hygiene.model import Finding, Report
+from secret_hygiene.model import Report
 from secret_hygiene.reporters import REPORTERS
 from secret_hygiene.reporters.safety import guard, printable
 
@@ -127,24 +126,7 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
 
 
 def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
-    """Apply the baseline, render the report, and return 0 or 1."""
-    baseline_path = ctx.cwd / args.baseline if args.baseline else getattr(args, "config_baseline", None)
-    if baseline_path is not None:
-        from secret_hygiene.baseline import known as baseline_mod  # only runs given a baseline pay for it
-
-        known = baseline_mod.load(Path(baseline_path))
-        now = getattr(args, "now", None) or datetime.now(timezone.utc)
-        kept, dropped = baseline_mod.subtract(report.findings, known, now.astimezone(timezone.utc).date())
-        if report.dropped is not None:
-            report = replace(
-                report, dropped=(*report.dropped, *baselined(report.findings, kept, baseline_path))
-            )
-        late = [f"{f.path}: {f.rule_id} was accepted by the baseline until {until}; rotate the key "
-                "(or renew: secret-hygiene baseline update --grace-days N)"
-                for f, until in baseline_mod.expired(kept, known)]  # fmt: skip
-        report = replace(
-            report, findings=tuple(kept), suppressed=report.suppressed + dropped, notes=(*report.notes, *late)
-        )
+    """Render the report (the checks applied the baseline) and return 0 or 1."""
     workflow = ctx.environ.get("GITHUB_ACTIONS") == "true"  # repository text escaped for the runner
     fmt = args.format or ("github" if workflow else "text")
     if getattr(args, "strict", False):
@@ -165,16 +147,6 @@ def emit(report: Report, args: argparse.Namespace, ctx: Context) -> int:
         color = _color(ctx.stdout, ctx)
         REPORTERS[fmt](report, ctx.stdout, color=color, verbose=args.verbose, workflow=workflow)
     return code
-
-
-def baselined(findings: Sequence[Finding], kept: Sequence[Finding], path: Path) -> list[Dropped]:
-    """The findings the baseline took out, as --explain records."""
-    left = {id(f) for f in kept}
-    return [
-        Dropped(f.rule_id, f.path, f.line, "baseline", path.name, f.secret or "", f.fingerprint, f.commit)
-        for f in findings
-        if id(f) not in left
-    ]
 
 
 def explain_to(dropped: Sequence[Dropped], ctx: Context) -> None:

@@ -12,7 +12,6 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import Any
 
 from secret_hygiene.engine.scanner import Engine
 from secret_hygiene.model import Blob, Finding
@@ -58,7 +57,7 @@ def path_findings(paths: Iterable[str], engine: Engine, commit: str | None = Non
 
 
 def history_findings(
-    repo: Any, revs: Sequence[str], engine: Engine, keep: Callable[[str], bool] = lambda _: True
+    repo: gitrepo.Repo, revs: Sequence[str], engine: Engine, keep: Callable[[str], bool] = lambda _: True
 ) -> list[Finding]:
     """Keys in the commit messages and changed paths (those `keep` accepts) of `revs`, and in the
     repository's ref names; each key once per place, at the oldest commit that holds it."""
@@ -78,7 +77,7 @@ def history_findings(
     return list(found.values())
 
 
-def _messages(repo: Any, revs: Sequence[str]) -> Iterator[tuple[str, str]]:
+def _messages(repo: gitrepo.Repo, revs: Sequence[str]) -> Iterator[tuple[str, str]]:
     """(sha, message), newest first; a later (older) commit overwrites the caller's entry."""
     out = gitrepo.run_bytes(repo, "log", "--no-show-signature", "--format=%H%x00%B%x00", *revs, "--")
     parts = out.decode("utf-8", "surrogateescape").split("\0")
@@ -86,7 +85,7 @@ def _messages(repo: Any, revs: Sequence[str]) -> Iterator[tuple[str, str]]:
         yield parts[i].strip(), parts[i + 1]
 
 
-def _paths(repo: Any, revs: Sequence[str]) -> Iterator[tuple[str, str]]:
+def _paths(repo: gitrepo.Repo, revs: Sequence[str]) -> Iterator[tuple[str, str]]:
     """(sha, path) for every path each commit adds or changes."""
     out = gitrepo.run_bytes(
         repo, "log", "-z", "--no-renames", "--diff-filter=AMT", "--name-only", "--format=%x00%H", *revs, "--"

@@ -72,8 +72,12 @@ class Engine:
         use_hyperscan: bool = True,
         decode_depth: int = decode.DEFAULT_DEPTH,
         explain: bool = False,
+        baseline_hashes: bool = False,
     ) -> None:
         self.rules = list(rules)
+        # The sha1s of each secret's other spellings and prefixes (up to ~124 per finding) serve
+        # only to match a detect-secrets baseline (baseline/known.py): computed only for one.
+        self.baseline_hashes = baseline_hashes
         self.decode_depth = decode_depth  # base64/JWT layers decoded and scanned again (decode.py)
         # With `explain`, every candidate value a filter, check or allow entry drops (--explain).
         self.dropped: list[Dropped] | None = [] if explain else None
@@ -315,8 +319,10 @@ class Engine:
             severity=rule.severity,
             details=_details(rule, blob),
             secret_hash=sha1_hex(hit.secret),
-            secret_hashes=_spellings(data[line_start:line_end], hit.start - line_start, hit),
-            prefix_hashes=_prefixes(hit.secret),
+            secret_hashes=_spellings(data[line_start:line_end], hit.start - line_start, hit)
+            if self.baseline_hashes
+            else frozenset(),
+            prefix_hashes=_prefixes(hit.secret) if self.baseline_hashes else frozenset(),
         )
 
 

@@ -42,15 +42,18 @@ def check(
     *,
     history: bool = False,
     verbose: bool = False,
+    repo: gitrepo.Repo | None = None,
+    excluded: Callable[[str], bool] | None = None,
 ) -> Report:
     """Every env check on the git repository at `root`, as one Report.
 
     `rules` may be a loader: loading the rule packs is most of the run time, and a repository
     without templates needs no rules unless `history` is asked for. It may also be an Engine
-    already built (audit shares one between checks).
+    already built (audit shares one between checks). `repo`, when given, is the repository at
+    `root` the run already opened; `excluded`, the config's excludes the run already built.
     """
-    repo = gitrepo.open_repo(root)
-    layout = discover(repo, config)
+    repo = repo or gitrepo.open_repo(root)
+    layout = discover(repo, config, excluded)
     statuses = ignore_status(repo, layout.ignore_paths())
     existing = frozenset((*layout.env_files, *layout.templates))
     # Nothing to protect yet (no env file or template, now or in history): warn, don't refuse.
@@ -66,7 +69,7 @@ def check(
         notes.extend(ignored_notes(statuses))
     checks: tuple[str, ...] = CHECKS
     if history:
-        found, gone, said = history_findings(repo, config, engine.get())
+        found, gone, said = history_findings(repo, config, engine.get(), excluded)
         findings.extend(found)
         skipped.extend(gone)
         notes.extend(said)
@@ -76,10 +79,15 @@ def check(
     return Report(tuple(findings), tuple(skipped), tuple(notes), checks, scanned=scanned, checked=checked)
 
 
-def run_fix(root: Path, config: Config) -> list[str]:
+def run_fix(
+    root: Path,
+    config: Config,
+    repo: gitrepo.Repo | None = None,
+    excluded: Callable[[str], bool] | None = None,
+) -> list[str]:
     """`env --fix` on the repository at `root`: one line per .gitignore changed."""
-    repo = gitrepo.open_repo(root)
-    return fix(repo, root, config, discover(repo, config))
+    repo = repo or gitrepo.open_repo(root)
+    return fix(repo, root, config, discover(repo, config, excluded))
 
 
 class _LazyEngine:

@@ -9,17 +9,17 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from secret_hygiene import atomic
 from secret_hygiene.config import Config
 from secret_hygiene.env.ignore import IgnoreStatus, Layout, ignore_status, join, parent
 from secret_hygiene.errors import SecretHygieneError
+from secret_hygiene.sources.git import Repo
 
 HEADER = "# env files hold secrets (added by secret-hygiene env --fix); templates stay tracked"
 
 
-def fix(repo: Any, root: Path, config: Config, layout: Layout) -> list[str]:
+def fix(repo: Repo, root: Path, config: Config, layout: Layout) -> list[str]:
     """Make every env path of `layout` ignored; returns one line per .gitignore changed."""
     failing = [s for s in ignore_status(repo, layout.ignore_paths()) if not s.ignored]
     if not failing:
@@ -46,7 +46,7 @@ def root_patterns(names: Iterable[str], config: Config) -> list[str]:
     return chosen
 
 
-def _negations(repo: Any, layout: Layout, patterns: Sequence[str]) -> list[str]:
+def _negations(repo: Repo, layout: Layout, patterns: Sequence[str]) -> list[str]:
     """`!name` for each template a new pattern would hide, unless git already ignores it."""
     paths = [*layout.templates, ".env.example"]
     covered = [p for p in paths if any(fnmatch.fnmatchcase(PurePosixPath(p).name, pat) for pat in patterns)]

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import shlex
-from typing import Any
+from collections.abc import Callable
 
 from secret_hygiene.config import Config
 from secret_hygiene.engine.scanner import Engine, fingerprint
 from secret_hygiene.env.ignore import kind
 from secret_hygiene.model import Blob, Finding, Skipped
 from secret_hygiene.sources import git as gitrepo
-from secret_hygiene.sources.files import exclusion
+from secret_hygiene.sources.files import excluder
 
 
 def history_findings(
-    repo: Any, config: Config, engine: Engine
+    repo: gitrepo.Repo, config: Config, engine: Engine, excluded: Callable[[str], bool] | None = None
 ) -> tuple[list[Finding], list[Skipped], list[str]]:
     """One env-in-history per (env file, commit adding it), with what the leak scan finds in its versions."""
     if not gitrepo.has_head(repo):
@@ -24,11 +24,10 @@ def history_findings(
         if gitrepo.is_shallow(repo)
         else []
     )
-    spec = exclusion(config.exclude)
+    excluded = excluded or excluder(config.exclude)
     changes = [
-        c for c in gitrepo.file_changes(repo, "AM")
-        if kind(c[4], config) == "env" and (spec is None or not spec.match_file(c[4]))
-    ]  # fmt: skip
+        c for c in gitrepo.file_changes(repo, "AM") if kind(c[4], config) == "env" and not excluded(c[4])
+    ]
     leaks: dict[str, list[Finding]] = {}
     skipped: list[Skipped] = []
     for sha, _, _, blob, path in changes:
@@ -46,7 +45,7 @@ def history_findings(
 
 
 def _scan_version(
-    repo: Any, engine: Engine, max_size: int, sha: str, blob: str, path: str
+    repo: gitrepo.Repo, engine: Engine, max_size: int, sha: str, blob: str, path: str
 ) -> list[Finding | Skipped]:
     data = gitrepo.blob_bytes(repo, blob)
     if len(data) > max_size:

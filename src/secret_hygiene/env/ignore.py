@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import fnmatch
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import Any, Literal
+from typing import Literal
 
 from secret_hygiene.config import Config
 from secret_hygiene.engine.scanner import fingerprint
 from secret_hygiene.model import Finding, Level
 from secret_hygiene.sources import git as gitrepo
-from secret_hygiene.sources.files import exclusion
+from secret_hygiene.sources.files import excluder
 
 Kind = Literal["env", "template"]
 
@@ -75,14 +75,15 @@ class Layout:
         return list(dict.fromkeys([*paths, *self.env_files]))
 
 
-def discover(repo: Any, config: Config) -> Layout:
-    """Tracked, untracked and ignored env files and templates (ignored directories are not entered)."""
+def discover(repo: gitrepo.Repo, config: Config, excluded: Callable[[str], bool] | None = None) -> Layout:
+    """Tracked, untracked and ignored env files and templates (ignored directories are not entered),
+    less what `excluded` (the config's excludes, built once per run) drops."""
     tracked = gitrepo.ls_files(repo, [])
     others = gitrepo.ls_files(repo, [], untracked=True) + gitrepo.ignored_files(repo)
-    spec = exclusion(config.exclude)
+    excluded = excluded or excluder(config.exclude)
     found: dict[str, Kind] = {}
     for path in [*tracked, *others]:
-        if path.endswith("/") or (spec is not None and spec.match_file(path)):
+        if path.endswith("/") or excluded(path):
             continue
         k = kind(path, config)
         if k is not None:
@@ -111,13 +112,13 @@ class IgnoreStatus:
         return ":".join(self.rule) if self.rule else ""
 
 
-def ignore_status(repo: Any, paths: Sequence[str]) -> list[IgnoreStatus]:
+def ignore_status(repo: gitrepo.Repo, paths: Sequence[str]) -> list[IgnoreStatus]:
     """Ask git whether each path would be ignored, as if it were untracked."""
     rules = gitrepo.check_ignore(repo, list(paths))
     return [IgnoreStatus(p, rules.get(p)) for p in paths]
 
 
-def ever_added(repo: Any, config: Config) -> bool:
+def ever_added(repo: gitrepo.Repo, config: Config) -> bool:
     """True when a commit reachable from HEAD added an env file or a template.
 
     Asks git for the added paths matching the configured names only (glob pathspecs), so a

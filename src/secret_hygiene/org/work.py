@@ -6,7 +6,6 @@ plain, picklable values and writes nothing but the mirror cache and a throw-away
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import shutil
@@ -128,40 +127,38 @@ def _audit_tree(target: Target, root: Path, now: datetime, previous_head: str | 
     since = (
         previous_head if previous_head and head and gitrepo.is_ancestor(repo, previous_head, head) else None
     )
-    rows, keys, notes = run_checks(Path(repo.working_tree_dir), now, since)
+    rows, keys, notes = run_checks(repo, now, since)
     status = "incremental" if since else "scanned"
     return Outcome(target.name, target.location, status, head, rows=rows, keys=keys, notes=notes)
 
 
 def run_checks(
-    root: Path, now: datetime, since: str | None
+    repo: gitrepo.Repo, now: datetime, since: str | None
 ) -> tuple[tuple[Row, ...], tuple[KeyRow, ...], tuple[str, ...]]:
     """audit's checks on one work tree, with the repository's own config and baseline."""
     from secret_hygiene.baseline import known as baseline_mod
-    from secret_hygiene.cli.commands import audit as audit_cmd
-    from secret_hygiene.cli.commands.common import load_project
-    from secret_hygiene.context import Context
+    from secret_hygiene.checks import audit
+    from secret_hygiene.checks.project import load_known, load_project
     from secret_hygiene.reporters.safety import guard
     from secret_hygiene.rotation.assess import assess
 
+    assert repo.working_tree_dir is not None
+    root = Path(repo.working_tree_dir)
     environ: Mapping[str, str] = {**os.environ, **_STATELESS}
-    quiet = io.StringIO()
-    args = argparse.Namespace(config=None, baseline=None)
-    ctx = Context(quiet, quiet, io.StringIO(), environ, root)
-    project = load_project(args, ctx, root)
-    options = audit_cmd.Options(audit_cmd.PARTS, since, now, False, False)
-    done = audit_cmd.collect(project, options, ctx)
+    project = load_project(root, root)
+    # A missing baseline file is not an error here: an org-audit reads other people's repositories.
+    known = load_known(project.baseline if project.baseline and project.baseline.is_file() else None)
+    options = audit.Options(audit.PARTS, since, now, False, False)
+    done = audit.collect(project, repo, options, stderr=io.StringIO(), environ=environ, known=known)
     findings = list(done.report.findings)
-    known_path = getattr(args, "config_baseline", None)
-    if known_path is not None and Path(known_path).is_file():
-        findings, _ = baseline_mod.subtract(findings, baseline_mod.load(Path(known_path)))
+    if known is not None:
+        findings, _ = baseline_mod.subtract(findings, known)
     # The database and the HTML report hold what a reporter would print: redacted by the same
     # guard (reporters/safety.py), since a path, ref name or note can hold a key.
     guarded = guard(replace(done.report, findings=tuple(findings)), done.engine)
     findings = list(guarded.findings)
     families = {r.id: r.family for r in done.engine.rules}
     rows = tuple(_row(f, families) for f in findings)
-    repo = gitrepo.open_repo(root)
     ages = assess(
         repo, project.root, project.config, done.engine.rules, now=now, environ=environ, engine=done.engine
     ).keys

@@ -31,8 +31,13 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 def render_json(report: Report, out: TextIO, *, color: bool, verbose: bool, workflow: bool = False) -> None:
     """Write the report as one JSON object."""
+    out.write(json_text(json.dumps(document(report), indent=2), workflow=workflow) + "\n")
+
+
+def document(report: Report) -> dict[str, Any]:
+    """The JSON report as a value (the GitHub Action's job summary reads it)."""
     report = guard(report)
-    doc = {
+    doc: dict[str, Any] = {
         "tool": "secret-hygiene",
         "version": __version__,
         "findings": [finding_dict(f) for f in worst_first(report.findings)],
@@ -49,4 +54,4 @@ def render_json(report: Report, out: TextIO, *, color: bool, verbose: bool, work
     }
     if report.dropped is not None:  # --explain only: the default document keeps its keys
         doc["dropped"] = [d.as_dict() for d in report.dropped]
-    out.write(json_text(json.dumps(doc, indent=2), workflow=workflow) + "\n")
+    return doc

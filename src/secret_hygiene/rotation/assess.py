@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from dotenv.parser import parse_stream
 
@@ -35,7 +34,7 @@ from secret_hygiene.rotation.keydates import GitDates, value_id
 from secret_hygiene.rotation.ledger import Ledger, load_ledger
 from secret_hygiene.rotation.state import Store, compare, load_store
 from secret_hygiene.sources import git as gitrepo
-from secret_hygiene.sources.files import exclusion
+from secret_hygiene.sources.files import excluder
 
 SKIP_DIRS = (
     "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__", ".mypy_cache",
@@ -103,14 +102,16 @@ def in_ci(environ: Mapping[str, str]) -> bool:
     return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def env_files(files: Iterable[tuple[str, bool]], config: Config) -> list[tuple[str, bool, bool]]:
+def env_files(
+    files: Iterable[tuple[str, bool]], config: Config, excluded: Callable[[str], bool] | None = None
+) -> list[tuple[str, bool, bool]]:
     """(path, tracked, is template) for the files matching config env_files or templates."""
     chosen = []
-    excluded = exclusion(config.exclude)  # the config's excludes hold for every check
+    excluded = excluded or excluder(config.exclude)  # the config's excludes hold for every check
     for path, tracked in files:
         if any(part in SKIP_DIRS for part in PurePosixPath(path).parts[:-1]):
             continue
-        if excluded is not None and excluded.match_file(path):
+        if excluded(path):
             continue
         found = kind(path, config)  # the env check's own answer, so both checks see the same files
         if found is not None:
@@ -127,7 +128,7 @@ def ledger_location(root: Path, config: Config) -> tuple[Path, str]:
         return path, str(path)
 
 
-def local_store(repo: Any, environ: Mapping[str, str]) -> tuple[Store | None, list[str]]:
+def local_store(repo: gitrepo.Repo, environ: Mapping[str, str]) -> tuple[Store | None, list[str]]:
     """The user's fingerprint store for this repository (None in CI or with nowhere to keep it), and notes.
 
     The store from before the state directory (inside .git, its key beside its digests) is deleted:
@@ -143,7 +144,8 @@ def local_store(repo: Any, environ: Mapping[str, str]) -> tuple[Store | None, li
         common = gitrepo.git_path(repo, ".")
     except (GitError, OSError) as exc:
         notes.append(f"could not remove the old fingerprint store in the git directory: {_why(exc)}")
-        common = Path(repo.working_tree_dir) / ".git"
+        tree = repo.working_tree_dir
+        common = Path(tree) / ".git" if tree is not None else Path(repo.git_dir)
     root = fingerprints.state_root(environ)
     if root is None:
         return None, [*notes, "no usable HOME or XDG_STATE_HOME: rotation runs without local fingerprints"]
@@ -294,7 +296,7 @@ def _keep(keys: list[EnvKey], only_file: str | None) -> list[EnvKey]:
 
 
 def assess(
-    repo: Any,
+    repo: gitrepo.Repo,
     root: Path,
     config: Config,
     rules: Sequence[Rule],
@@ -303,15 +305,17 @@ def assess(
     environ: Mapping[str, str],
     only_file: str | None = None,
     engine: Engine | None = None,
+    excluded: Callable[[str], bool] | None = None,
 ) -> Assessment:
     """Every key's rotation state on `now`'s UTC date, plus the local fingerprint-store warnings.
 
-    `engine`, when given, is an Engine already built from `rules` (audit shares one between checks).
+    `engine`, when given, is an Engine already built from `rules` (audit shares one between checks);
+    `excluded`, the config's excludes the run already built.
     """
     ledger_path, shown = ledger_location(root, config)
     ledger = load_ledger(ledger_path, shown)
     store, store_notes = local_store(repo, environ)
-    files = env_files(gitrepo.worktree_files(repo, SKIP_DIRS), config)
+    files = env_files(gitrepo.worktree_files(repo, SKIP_DIRS), config, excluded)
     found = discover(root, files, config, rules, store, engine)
     keys = _keep(found.keys, only_file)
     today = now.astimezone(timezone.utc).date()

@@ -9,7 +9,7 @@ import hashlib
 import io
 from collections.abc import Iterable
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dotenv.parser import parse_stream
 
@@ -46,7 +46,7 @@ class GitDates:
     tracked file, blame dates the current lines too (a value whose file history was rewritten).
     """
 
-    def __init__(self, repo: Any, max_size: int) -> None:
+    def __init__(self, repo: gitrepo.Repo, max_size: int) -> None:
         self.repo, self.max_size = repo, max_size
         self.blame: dict[str, dict[int, datetime | None]] = {}
         self.history: dict[str, dict[str, date]] = {}
@@ -91,7 +91,7 @@ class GitDates:
         return oldest
 
 
-def _versions(repo: Any, path: str) -> list[tuple[date, str]]:
+def _versions(repo: gitrepo.Repo, path: str) -> list[tuple[date, str]]:
     """(author date, blob) of each commit reachable from HEAD that added or changed `path`, newest first.
 
     Commits at a shallow-clone boundary are left out: their author date is not the value's first.

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from secret_hygiene.config import Config
 from secret_hygiene.engine.rules import Rule
@@ -29,7 +28,7 @@ class Recorded:
 
 
 def record(
-    repo: Any,
+    repo: gitrepo.Repo,
     root: Path,
     config: Config,
     rules: Sequence[Rule],

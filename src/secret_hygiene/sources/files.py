@@ -58,6 +58,13 @@ def gitignore_spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
         return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
+def excluder(exclude: Iterable[str]) -> Callable[[str], bool]:
+    """The config's excludes as a predicate over repo paths: built once per run and passed to
+    every check (checks/project.py builds it with `verdict`; this is for callers without one)."""
+    spec = exclusion(exclude)
+    return lambda path: spec is not None and bool(spec.match_file(path))
+
+
 GENERATED_REASON = "generated file (lockfile, minified or source map)"
 
 

@@ -41,7 +41,8 @@ def scan_files(
 
     ctx = multiprocessing.get_context("fork")
     depth = engine.decode_depth if engine is not None else DEFAULT_DEPTH
-    with ctx.Pool(jobs, _init, (rules, root, max_size, scan_generated, depth)) as pool:
+    hashes = engine is not None and engine.baseline_hashes
+    with ctx.Pool(jobs, _init, (rules, root, max_size, scan_generated, depth, hashes)) as pool:
         for results, chunk_lines in pool.imap(_scan_chunk, chunks):
             counted.append(chunk_lines)
             yield from results
@@ -67,9 +68,11 @@ def _chunks(root: Path, rels: Sequence[str]) -> list[list[str]]:
     return chunks
 
 
-def _init(rules: Sequence[Rule], root: Path, max_size: int, scan_generated: bool, depth: int) -> None:
+def _init(
+    rules: Sequence[Rule], root: Path, max_size: int, scan_generated: bool, depth: int, hashes: bool
+) -> None:
     global _worker
-    _worker = (Engine(rules, decode_depth=depth), root, max_size, scan_generated)
+    _worker = (Engine(rules, decode_depth=depth, baseline_hashes=hashes), root, max_size, scan_generated)
 
 
 def _scan_chunk(rels: list[str]) -> tuple[list[Finding | Skipped], int]:

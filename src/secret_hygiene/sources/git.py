@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from secret_hygiene.errors import GitError, NotAGitRepo
 
@@ -116,17 +116,17 @@ def find_root(path: Path) -> Path | None:
     return None if repo.working_tree_dir is None else Path(repo.working_tree_dir)
 
 
-def run(repo: Any, *args: str) -> str:
+def run(repo: Repo, *args: str) -> str:
     """Run a git command in `repo` and return its stdout; failures become GitError."""
     return run_bytes(repo, *args).decode("utf-8", "surrogateescape")
 
 
-def run_bytes(repo: Any, *args: str) -> bytes:
+def run_bytes(repo: Repo, *args: str) -> bytes:
     """Run a git command and return raw stdout bytes."""
     return pipe(repo, *args)
 
 
-def ls_files(repo: Any, paths: list[str], untracked: bool = False, submodules: bool = False) -> list[str]:
+def ls_files(repo: Repo, paths: list[str], untracked: bool = False, submodules: bool = False) -> list[str]:
     """Tracked files (or untracked, not-ignored ones) under `paths`, repo-relative with '/'.
 
     A submodule is one gitlink entry (skipped as not a regular file) unless `submodules`
@@ -144,11 +144,11 @@ def ls_files(repo: Any, paths: list[str], untracked: bool = False, submodules: b
 _QUIET_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"}
 
 
-def _cwd(repo: Any) -> str:
+def _cwd(repo: Repo) -> str:
     return str(repo.working_tree_dir or repo.git_dir)
 
 
-def _neutral(repo: Any) -> Sequence[tuple[str, str]]:
+def _neutral(repo: Repo) -> Sequence[tuple[str, str]]:
     return getattr(repo, "neutral", ())
 
 
@@ -169,7 +169,7 @@ def _failure(args: Sequence[str], stderr: bytes) -> GitError:
 
 
 @contextmanager
-def stream(repo: Any, *args: str, config: Sequence[str] = ()) -> Iterator[IO[bytes]]:
+def stream(repo: Repo, *args: str, config: Sequence[str] = ()) -> Iterator[IO[bytes]]:
     """Run git and hand its stdout over as a pipe, for output too big to hold; failures become GitError.
 
     The caller reads the pipe to its end; leaving early by an exception stops git.
@@ -196,7 +196,7 @@ def stream(repo: Any, *args: str, config: Sequence[str] = ()) -> Iterator[IO[byt
 
 
 def pipe(
-    repo: Any, *args: str, data: bytes = b"", config: Sequence[str] = (), ok: tuple[int, ...] = (0,)
+    repo: Repo, *args: str, data: bytes = b"", config: Sequence[str] = (), ok: tuple[int, ...] = (0,)
 ) -> bytes:
     """Run git with `data` on stdin and return its stdout; exit codes outside `ok` become GitError."""
     proc = subprocess.run(
@@ -208,14 +208,14 @@ def pipe(
     return proc.stdout
 
 
-def version(repo: Any) -> tuple[int, ...]:
+def version(repo: Repo) -> tuple[int, ...]:
     """The git version as a tuple of ints, e.g. (2, 39, 5)."""
     words = pipe(repo, "version").decode("ascii", "replace").split()
     numbers = words[2].split(".") if len(words) > 2 else []
     return tuple(int(n) for n in numbers if n.isdigit())
 
 
-def resolves(repo: Any, rev: str) -> bool:
+def resolves(repo: Repo, rev: str) -> bool:
     """True when `rev` names a commit in this repository."""
     try:
         pipe(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
@@ -224,17 +224,17 @@ def resolves(repo: Any, rev: str) -> bool:
     return True
 
 
-def has_refs(repo: Any) -> bool:
+def has_refs(repo: Repo) -> bool:
     """True when the repository has at least one ref (an empty repository has none)."""
     return bool(pipe(repo, "for-each-ref", "--count=1").strip())
 
 
-def commit_count(repo: Any, revs: Sequence[str]) -> int:
+def commit_count(repo: Repo, revs: Sequence[str]) -> int:
     """How many commits `git rev-list revs` walks."""
     return int(pipe(repo, "rev-list", "--count", *revs, "--").strip() or 0)
 
 
-def staged_entries(repo: Any, pathspecs: Sequence[str]) -> list[tuple[str, str, str]]:
+def staged_entries(repo: Repo, pathspecs: Sequence[str]) -> list[tuple[str, str, str]]:
     """(mode, blob sha, path) of each file added, modified or retyped in the index against HEAD."""
     out = pipe(
         repo, "diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-ext-diff",
@@ -249,7 +249,7 @@ def staged_entries(repo: Any, pathspecs: Sequence[str]) -> list[tuple[str, str, 
     return entries
 
 
-def blob_sizes(repo: Any, shas: Sequence[str]) -> dict[str, int]:
+def blob_sizes(repo: Repo, shas: Sequence[str]) -> dict[str, int]:
     """Size in bytes of each blob."""
     out = pipe(repo, "cat-file", "--batch-check", data="".join(f"{s}\n" for s in shas).encode())
     sizes = {}
@@ -260,7 +260,7 @@ def blob_sizes(repo: Any, shas: Sequence[str]) -> dict[str, int]:
     return sizes
 
 
-def blob_shas(repo: Any, names: Sequence[str]) -> list[str | None]:
+def blob_shas(repo: Repo, names: Sequence[str]) -> list[str | None]:
     """The blob sha of each `REV:PATH` name, in order; None where it names no blob (a deleted file)."""
     data = "".join(f"{n}\n" for n in names).encode("utf-8", "surrogateescape")
     out = pipe(repo, "cat-file", "--batch-check", data=data)
@@ -271,7 +271,7 @@ def blob_shas(repo: Any, names: Sequence[str]) -> list[str | None]:
     return found + [None] * (len(names) - len(found))
 
 
-def read_blobs(repo: Any, shas: Sequence[str]) -> dict[str, bytes]:
+def read_blobs(repo: Repo, shas: Sequence[str]) -> dict[str, bytes]:
     """The bytes of each blob, in one `git cat-file --batch`."""
     out = pipe(repo, "cat-file", "--batch", data="".join(f"{s}\n" for s in shas).encode())
     blobs, pos = {}, 0
@@ -290,7 +290,7 @@ def read_blobs(repo: Any, shas: Sequence[str]) -> dict[str, bytes]:
 # --- env-file helpers (issue 5) ---
 
 
-def check_ignore(repo: Any, paths: list[str]) -> dict[str, tuple[str, str, str] | None]:
+def check_ignore(repo: Repo, paths: list[str]) -> dict[str, tuple[str, str, str] | None]:
     """For each path, the (source, line, pattern) of the last ignore rule matching it, or None.
 
     Asks git itself (`check-ignore --no-index -v -n`), so .gitignore files, .git/info/exclude and
@@ -309,13 +309,13 @@ def check_ignore(repo: Any, paths: list[str]) -> dict[str, tuple[str, str, str] 
     return result
 
 
-def ignored_files(repo: Any) -> list[str]:
+def ignored_files(repo: Repo) -> list[str]:
     """Untracked files git ignores; an ignored directory is listed once, as 'dir/', not entered."""
     out = run_bytes(repo, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory")
     return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
 
 
-def has_head(repo: Any) -> bool:
+def has_head(repo: Repo) -> bool:
     """True when HEAD points at a commit (false in a repository with no commits yet)."""
     try:
         run(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
@@ -324,12 +324,12 @@ def has_head(repo: Any) -> bool:
     return True
 
 
-def is_shallow(repo: Any) -> bool:
+def is_shallow(repo: Repo) -> bool:
     """True in a shallow clone (history before the graft points is missing)."""
     return run(repo, "rev-parse", "--is-shallow-repository").strip() == "true"
 
 
-def file_changes(repo: Any, diff_filter: str = "AM") -> list[tuple[str, str, str, str, str]]:
+def file_changes(repo: Repo, diff_filter: str = "AM") -> list[tuple[str, str, str, str, str]]:
     """(commit, committer date ISO, status, blob sha, path) of each file change reachable from HEAD.
 
     Renames count as an add (--no-renames); only regular-file blobs are listed, newest commit first.
@@ -350,12 +350,12 @@ def file_changes(repo: Any, diff_filter: str = "AM") -> list[tuple[str, str, str
     return changes
 
 
-def blob_bytes(repo: Any, blob: str) -> bytes:
+def blob_bytes(repo: Repo, blob: str) -> bytes:
     """The content of one blob."""
     return run_bytes(repo, "cat-file", "blob", blob)
 
 
-def worktree_files(repo: Any, skip_dirs: tuple[str, ...] = ()) -> list[tuple[str, bool]]:
+def worktree_files(repo: Repo, skip_dirs: tuple[str, ...] = ()) -> list[tuple[str, bool]]:
     """(path, tracked) for tracked, untracked and ignored-but-present files; `skip_dirs` are not entered.
 
     Ignored files are listed on purpose: a `.env` is usually ignored, yet it holds the keys (issue 6).
@@ -371,19 +371,19 @@ def worktree_files(repo: Any, skip_dirs: tuple[str, ...] = ()) -> list[tuple[str
     return sorted(files.items())
 
 
-def objects_writable(repo: Any) -> bool:
+def objects_writable(repo: Repo) -> bool:
     """True when this user may create git's temporary object directory (remerge diffs need one)."""
     objects = Path(run(repo, "rev-parse", "--git-path", "objects").strip())
     return os.access(Path(_cwd(repo)) / objects, os.W_OK | os.X_OK)
 
 
-def git_path(repo: Any, name: str) -> Path:
+def git_path(repo: Repo, name: str) -> Path:
     """The absolute path of `name` inside the git directory (`git rev-parse --git-path`)."""
     rel = run(repo, "rev-parse", "--git-path", name).strip()
-    return (Path(repo.working_tree_dir) / rel).resolve()
+    return (Path(_cwd(repo)) / rel).resolve()
 
 
-def blame_dates(repo: Any, path: str) -> dict[int, datetime | None]:
+def blame_dates(repo: Repo, path: str) -> dict[int, datetime | None]:
     """Author date (UTC) of the commit that last changed each line of a tracked work-tree file.
 
     None for a line not committed yet, or attributed to a shallow-clone boundary (its true date is older).
@@ -404,7 +404,7 @@ def blame_dates(repo: Any, path: str) -> dict[int, datetime | None]:
     return dates
 
 
-def _shallow_commits(repo: Any) -> frozenset[str]:
+def _shallow_commits(repo: Repo) -> frozenset[str]:
     shallow = git_path(repo, "shallow")
     if not shallow.is_file():
         return frozenset()
@@ -430,7 +430,7 @@ def fetch_mirror(git_dir: Path) -> None:
     pipe(Repo(str(git_dir), None), "fetch", "--quiet", "--prune", "origin", config=_REMOTE_CONFIG)
 
 
-def head_commit(repo: Any) -> str | None:
+def head_commit(repo: Repo) -> str | None:
     """The full SHA that HEAD names, or None for an empty repository."""
     try:
         return pipe(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode("ascii").strip() or None
@@ -444,7 +444,7 @@ def shared_checkout(git_dir: Path, dest: Path) -> None:
     pipe(where, "clone", "--quiet", "--shared", "--", str(git_dir), str(dest), config=_REMOTE_CONFIG)
 
 
-def is_ancestor(repo: Any, older: str, newer: str) -> bool:
+def is_ancestor(repo: Repo, older: str, newer: str) -> bool:
     """True when commit `older` is an ancestor of (or equal to) `newer`."""
     try:
         pipe(repo, "merge-base", "--is-ancestor", older, newer)

@@ -8,7 +8,6 @@ the commit adds (`git diff --cached -U0`). Nothing here writes the index or the 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
 
 from secret_hygiene.model import Blob, Skipped
 from secret_hygiene.sources import git as gitrepo
@@ -19,7 +18,7 @@ BINARY = "binary"
 
 
 def staged_blobs(
-    repo: Any, pathspecs: Sequence[str], max_size: int, verdict: patches.Verdict = lambda _: None
+    repo: gitrepo.Repo, pathspecs: Sequence[str], max_size: int, verdict: patches.Verdict = lambda _: None
 ) -> Iterator[Blob | Skipped]:
     """A Blob (with only_lines) or a Skipped for each file the index adds or changes."""
     added = _added_lines(repo, pathspecs, max_size)
@@ -39,7 +38,7 @@ def staged_blobs(
 
 
 def unchanged_blobs(
-    repo: Any, files: Sequence[str], max_size: int, verdict: patches.Verdict = lambda _: None
+    repo: gitrepo.Repo, files: Sequence[str], max_size: int, verdict: patches.Verdict = lambda _: None
 ) -> Iterator[Blob | Skipped]:
     """The whole index blob of each of `files` that has no staged change (lines None).
 
@@ -67,7 +66,7 @@ def unchanged_blobs(
     yield from _read(repo, wanted, dict.fromkeys((p for _, p in wanted), None), max_size)
 
 
-def _index_entries(repo: Any, specs: Sequence[str]) -> list[tuple[str, str, str]]:
+def _index_entries(repo: gitrepo.Repo, specs: Sequence[str]) -> list[tuple[str, str, str]]:
     """(mode, blob sha, path) of the index entries matching `specs` (stage 0: no merge conflict)."""
     if not specs:
         return []
@@ -82,7 +81,7 @@ def _index_entries(repo: Any, specs: Sequence[str]) -> list[tuple[str, str, str]
 
 
 def _read(
-    repo: Any,
+    repo: gitrepo.Repo,
     wanted: list[tuple[str, str]],
     added: Mapping[str, frozenset[int] | Skipped | None],
     max_size: int,
@@ -105,7 +104,9 @@ def _read(
             yield Blob(path, contents[sha], only_lines=only)
 
 
-def _added_lines(repo: Any, pathspecs: Sequence[str], max_size: int) -> dict[str, frozenset[int] | Skipped]:
+def _added_lines(
+    repo: gitrepo.Repo, pathspecs: Sequence[str], max_size: int
+) -> dict[str, frozenset[int] | Skipped]:
     """Line numbers each staged file adds, or the Skipped record git's diff calls for (binary)."""
     args = ["diff", "--cached", *patches.PATCH_OPTIONS, "-U0", "--", *pathspecs]
     added: dict[str, frozenset[int] | Skipped] = {}

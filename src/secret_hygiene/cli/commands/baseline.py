@@ -22,8 +22,9 @@ from typing import Any
 from secret_hygiene import atomic
 from secret_hygiene.baseline import known as store
 from secret_hygiene.baseline.review import walk
-from secret_hygiene.cli.commands.audit import PARTS, Audit, Options, collect, open_project
-from secret_hygiene.cli.commands.common import Project
+from secret_hygiene.checks.audit import PARTS, Audit, Options, collect
+from secret_hygiene.checks.project import Project, git_project
+from secret_hygiene.cli.commands.common import extra_rules
 from secret_hygiene.context import Context
 from secret_hygiene.errors import BaselineError, GitError, SecretHygieneError
 from secret_hygiene.model import Finding, Skipped
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 "baseline audit: --output, --force and --grace-days are for create and update"
             )
         return _audit(args, ctx)
-    project = open_project(args, ctx, args.target, "baseline")
+    project = git_project(ctx.cwd, args.target, args.config, "baseline")
     path = _path(args, ctx, project, args.output)
     if args.action == "create":
         return _create(args, ctx, project, path)
@@ -97,8 +98,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 def _path(args: argparse.Namespace, ctx: Context, project: Project, given: Path | None) -> Path:
     if given is not None:
         return ctx.cwd / given
-    configured = getattr(args, "config_baseline", None)
-    return Path(configured) if configured is not None else project.root / DEFAULT_FILE
+    return project.baseline if project.baseline is not None else project.root / DEFAULT_FILE
 
 
 def _create(args: argparse.Namespace, ctx: Context, project: Project, path: Path) -> int:
@@ -131,17 +131,17 @@ def _update(args: argparse.Namespace, ctx: Context, project: Project, path: Path
 
 def _audit(args: argparse.Namespace, ctx: Context) -> int:
     path = ctx.cwd / args.target if args.target is not None else None
-    project = open_project(args, ctx, path.parent if path is not None else None, "baseline audit")
+    project = git_project(ctx.cwd, path.parent if path is not None else None, args.config, "baseline audit")
     path = path or _path(args, ctx, project, None)
     doc = _ours(path)
     checks = args.checks or tuple(doc.get("checks") or DEFAULT_CHECKS)
-    audit = _run_checks(args, ctx, project, checks)
+    repo = gitrepo.open_repo(project.root)
+    audit = _run_checks(args, ctx, project, checks, repo)
     entries: list[dict[str, Any]] = doc["entries"]
     if _interactive(ctx):
         # As in the baseline, a finding in the work tree wins over the same one in a commit.
         ordered = sorted(_known(audit), key=lambda f: f.commit is None)
         current = {(f.rule_id, f.path, f.fingerprint): f for f in ordered}
-        repo = gitrepo.open_repo(project.root)
         try:
             done = walk(
                 entries, current, lambda f: _source(project, repo, f), audit.engine, (ctx.stdin, ctx.stdout)
@@ -195,8 +195,22 @@ def _interactive(ctx: Context) -> bool:
     return bool(isatty and isatty())
 
 
-def _run_checks(args: argparse.Namespace, ctx: Context, project: Project, checks: tuple[str, ...]) -> Audit:
-    return collect(project, Options(parts=checks), ctx, [ctx.cwd / p for p in args.rules])
+def _run_checks(
+    args: argparse.Namespace,
+    ctx: Context,
+    project: Project,
+    checks: tuple[str, ...],
+    repo: gitrepo.Repo | None = None,
+) -> Audit:
+    repo = repo or gitrepo.open_repo(project.root)
+    return collect(
+        project,
+        repo,
+        Options(parts=checks),
+        stderr=ctx.stderr,
+        environ=ctx.environ,
+        extra=extra_rules(args, ctx),
+    )
 
 
 def _known(audit: Audit) -> list[Finding]:
@@ -224,7 +238,7 @@ def _by_check(entries: list[dict[str, Any]]) -> str:
     return "(" + ", ".join(f"{c}: {n}" for c, n in counts.items()) + ")" if counts else ""
 
 
-def _source(project: Project, repo: Any, f: Finding) -> bytes | None:
+def _source(project: Project, repo: gitrepo.Repo, f: Finding) -> bytes | None:
     """The bytes of the file a finding is in: at its commit for a history finding, else on disk."""
     if f.commit:
         try:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from secret_hygiene import __version__, atomic
-from secret_hygiene.cli.commands.rotation import moment
+from secret_hygiene.cli.arguments import moment
 from secret_hygiene.context import Context
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.model import Finding, Report

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import argparse
 import io
-from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
 from secret_hygiene import atomic
-from secret_hygiene.cli.commands.common import Project, load_project, project_rules
+from secret_hygiene.checks.project import Project, known_findings, project_rules
+from secret_hygiene.checks.rotation import CHECKS, assessed, require_git, rotation
+from secret_hygiene.cli.arguments import day, moment
+from secret_hygiene.cli.commands.common import baseline_of, project_of
 from secret_hygiene.context import Context
-from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
-from secret_hygiene.model import Finding, Report
+from secret_hygiene.errors import SecretHygieneError
+from secret_hygiene.model import Report
 from secret_hygiene.rotation.assess import Assessment, assess, in_ci
 from secret_hygiene.rotation.keyage import STATES, KeyAge, by_urgency, key_findings
 from secret_hygiene.rotation.record import record
-from secret_hygiene.rotation.state import NOT_CHANGED, UNRECORDED
 from secret_hygiene.sources import git as gitrepo
 
 CHECKING = True
 HELP = "key rotation: a status table, a check that fails on overdue keys, and record KEY"
-CHECKS = ("rotation-overdue", "rotation-due-soon", "rotation-unknown", UNRECORDED, NOT_CHANGED)
+__all__ = ["CHECKS", "add_arguments", "render_table", "run"]
 _COLORS = {"overdue": "\033[31m", "due-soon": "\033[33m", "unknown": "\033[36m", "ok": ""}
 
 
@@ -38,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--now", type=moment, metavar="DATE", help="judge ages as of DATE (YYYY-MM-DD; default: today, UTC)"
     )
     parser.add_argument(
-        "--date", type=_day, metavar="D", help="record: the day the key was rotated (default: today)"
+        "--date", type=day, metavar="D", help="record: the day the key was rotated (default: today)"
     )
     parser.add_argument("--file", type=Path, metavar="ENVFILE", help="only the keys of this env file")
     parser.add_argument(
@@ -57,46 +58,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
-
-
-def moment(text: str) -> datetime:
-    """A --now value: a date or an ISO timestamp, UTC when no zone is given."""
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
-    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
-
-
 def run(args: argparse.Namespace, ctx: Context) -> Report | int:
     """Assess every key (status, check) or record one rotation."""
     now: datetime = args.now or datetime.now(timezone.utc)
     _validate(args, now)
-    project = load_project(args, ctx)
-    if not project.in_git:
-        raise NotAGitRepo(f"{project.root}: not a git repository (rotation reads a repository's env files)")
+    project = project_of(args, ctx)
+    require_git(project)
     repo = gitrepo.open_repo(project.root)
     only = None if args.file is None else _env_file(project, ctx.cwd / args.file)
     if args.action == "record":
         return _record(args, ctx, project, repo, only, now)
+    if args.action == "check":
+        return rotation(
+            repo, project, project_rules(project), now=now, environ=ctx.environ, strict=args.strict,
+            only_file=only, fail=_fail_on(args, ctx) != "never", known=baseline_of(args, ctx, project),
+        )  # fmt: skip
     result = assess(
         repo, project.root, project.config, project_rules(project),
-        now=now, environ=ctx.environ, only_file=only,
+        now=now, environ=ctx.environ, only_file=only, excluded=project.excluded,
     )  # fmt: skip
-    if args.action == "check":
-        findings = key_findings(result.keys, strict=args.strict, inventory=False)
-        if _fail_on(args, ctx) == "never":
-            findings = [replace(f, level="warning") if f.level == "error" else f for f in findings]
-        return _report(result, findings)
-    report = _report(result, key_findings(result.keys, strict=False, inventory=True))
+    report = assessed(result, key_findings(result.keys, strict=False, inventory=True))
     fmt = args.format or ("github" if ctx.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if fmt != "text":
-        return report
+        return known_findings(report, baseline_of(args, ctx, project), now)
     if not (args.quiet and not result.keys):
         _write_table(args, ctx, result, now.astimezone(timezone.utc).date())
     return 0
@@ -140,14 +124,13 @@ def _env_file(project: Project, path: Path) -> str:
         raise SecretHygieneError(f"--file {path}: outside the repository {project.root}") from None
 
 
-def _report(result: Assessment, findings: list[Finding]) -> Report:
-    return Report(
-        tuple(findings) + result.warnings, result.skipped, result.notes, CHECKS, scanned=result.scanned
-    )
-
-
 def _record(
-    args: argparse.Namespace, ctx: Context, project: Project, repo: object, only: str | None, now: datetime
+    args: argparse.Namespace,
+    ctx: Context,
+    project: Project,
+    repo: gitrepo.Repo,
+    only: str | None,
+    now: datetime,
 ) -> int:
     when: date = args.date or now.astimezone(timezone.utc).date()
     done = record(

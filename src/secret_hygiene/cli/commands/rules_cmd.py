@@ -6,7 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from secret_hygiene.cli.commands.common import load_project, project_rules
+from secret_hygiene.checks.project import project_rules
+from secret_hygiene.cli.commands.common import project_of
 from secret_hygiene.context import Context
 from secret_hygiene.engine.rules import Rule
 from secret_hygiene.engine.ruletest import check_examples, picked
@@ -29,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     """List or test rules; `test` exits 1 on any failing example."""
-    project = load_project(args, ctx)
+    project = project_of(args, ctx)
     rules = project_rules(project, [ctx.cwd / p for p in args.rules])
     if args.action == "list":
         _list(rules, args.format, ctx)

@@ -10,29 +10,45 @@ $GITHUB_STEP_SUMMARY and the finding count to $GITHUB_OUTPUT.
 
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import os
 import shlex
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from secret_hygiene.cli import build_parser, emit
-from secret_hygiene.cli.commands import history as history_cmd
-from secret_hygiene.cli.commands.common import discover_root
+from secret_hygiene import atomic
+from secret_hygiene.checks import env as env_check
+from secret_hygiene.checks import history as history_check
+from secret_hygiene.checks import leaks
+from secret_hygiene.checks import rotation as rotation_check
+from secret_hygiene.checks.audit import PARTS, Options, audit
+from secret_hygiene.checks.project import (
+    Project,
+    discover_root,
+    git_project,
+    known_findings,
+    load_known,
+    load_project,
+    project_rules,
+)
 from secret_hygiene.context import Context
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.integrations.github_action import commit_range as action_range
 from secret_hygiene.integrations.github_action import config as action_config
 from secret_hygiene.integrations.github_action import summary as action_summary
 from secret_hygiene.model import Report
+from secret_hygiene.reporters import REPORTERS
 from secret_hygiene.reporters.github import escape_data
+from secret_hygiene.reporters.json import document
 from secret_hygiene.sources import git as gitrepo
+
+if TYPE_CHECKING:
+    from secret_hygiene.baseline.known import Known
 
 COMMAND_CHOICES = ("audit", "scan", "history", "env", "rotation")
 FAIL_ON = ("error", "warning", "never")
@@ -90,43 +106,75 @@ def _get(environ: Mapping[str, str], name: str, default: str) -> str:
     return environ.get(f"INPUT_{name}", "").strip() or default
 
 
-def plan(inputs: Inputs, scope: action_range.Scope) -> list[list[str]]:
-    """The command lines to run: the leak part limited to the event's range when there is one."""
-    # Paths come last, after `--`: a path spelled like a flag ('--config x') stays a path.
-    repo = ["--", *inputs.paths[:1]] if inputs.paths else []
-    whole = {
-        "audit": [["audit", *repo]],
-        "scan": [["scan", "--", *inputs.paths]],
-        "history": [["history", *repo]],
-        "env": [["env", *repo]],
-        "rotation": [["rotation", "check"]],
-    }[inputs.command]
+def plan(inputs: Inputs, scope: action_range.Scope) -> list[str]:
+    """The checks to run: the leak part limited to the event's range ("range") when there is one."""
+    whole = [inputs.command]
     if scope.range is None or inputs.command in ("env", "rotation"):
         return whole
-    commits = ["history", "--range", scope.range, *repo]
     if inputs.command == "audit":  # the PR's commits, plus the repository-wide env and rotation checks
-        return [commits, ["env", *repo], ["rotation", "check"]]
-    return [commits]
+        return ["range", "env", "rotation"]
+    return ["range"]
 
 
-def collect(
-    argvs: Sequence[Sequence[str]], ctx: Context, baseline: str, config: str = ""
-) -> tuple[Report, argparse.Namespace]:
-    """Run each command in-process and merge their reports; returns the parsed args of the first."""
-    parser = build_parser()
-    reports: list[Report] = []
-    first: argparse.Namespace | None = None
-    for argv in argvs:
-        end = argv.index("--") if "--" in argv else len(argv)
-        options = [*(["--baseline", baseline] if baseline else []), *(["--config", config] if config else [])]
-        args = parser.parse_args([*argv[:end], *options, *argv[end:]])
-        outcome = args._module.run(args, ctx)
-        if not isinstance(outcome, Report):
-            raise SecretHygieneError(f"{argv[0]} did not produce a report")
-        reports.append(outcome)
-        first = first or args
-    assert first is not None
-    return merge(reports), first
+@dataclass(frozen=True)
+class _Run:
+    """What every check of one action run shares."""
+
+    ctx: Context
+    inputs: Inputs
+    config: Path | None  # the base commit's config for a pull request, else the repository's own
+    baseline: str  # the baseline input, else the first check's config baseline
+    rev_range: str | None
+
+
+def collect(steps: Sequence[str], run: _Run) -> tuple[Report, Known | None]:
+    """Run each check in-process, the baseline applied, and merge their reports; also returns the
+    baseline (the baseline input, else the first check's project's), loaded once."""
+    projects = [_project(step, run) for step in steps]
+    given = run.ctx.cwd / run.baseline if run.baseline else projects[0].baseline
+    known = load_known(given)
+    return merge([_check(s, p, run, known) for s, p in zip(steps, projects, strict=True)]), known
+
+
+def _project(step: str, run: _Run) -> Project:
+    cwd, paths = run.ctx.cwd, run.inputs.paths
+    if step == "scan":
+        return load_project(cwd, Path(paths[0]) if paths else Path("."), run.config)
+    if step == "rotation":
+        return load_project(cwd, None, run.config)
+    start = cwd / paths[0] if paths else cwd
+    if step == "audit":
+        return git_project(cwd, start, run.config, "audit")
+    return load_project(cwd, start, run.config)
+
+
+def _check(step: str, project: Project, run: _Run, known: Known | None) -> Report:
+    """One check as its command runs it with no options but the repository, range and config."""
+    ctx = run.ctx
+    if step == "audit":
+        repo = gitrepo.open_repo(project.root)
+        options = Options(PARTS, None, None, False, False)
+        return audit(project, repo, options, stderr=ctx.stderr, environ=ctx.environ, known=known)
+    if step == "scan":
+        paths = [ctx.cwd / p for p in run.inputs.paths] or [ctx.cwd / "."]
+        second = project.config.with_detect_secrets
+        return leaks.scan(project, paths, project_rules(project), second=second, known=known)
+    if step == "env":
+        env_check.require_git(project)
+        repo = gitrepo.open_repo(project.root)
+        return env_check.env(project, repo, lambda: project_rules(project), known=known)
+    if step == "rotation":
+        rotation_check.require_git(project)
+        repo = gitrepo.open_repo(project.root)
+        now = datetime.now(timezone.utc)
+        return rotation_check.rotation(
+            repo, project, project_rules(project), now=now, environ=ctx.environ, known=known
+        )
+    repo = history_check.open_repo(ctx.cwd / run.inputs.paths[0] if run.inputs.paths else ctx.cwd)
+    notes: list[str] = []
+    revs = history_check.revisions(repo, rev_range=run.rev_range if step == "range" else None, notes=notes)
+    rules = project_rules(project) if revs is not None else []
+    return history_check.history(repo, project, revs, rules, notes=notes, stderr=ctx.stderr, known=known)
 
 
 def merge(reports: Sequence[Report]) -> Report:
@@ -142,12 +190,11 @@ def merge(reports: Sequence[Report]) -> Report:
     )
 
 
-def render(report: Report, args: argparse.Namespace, ctx: Context, fmt: str, output: str | None) -> str:
-    """Render through the CLI's own emit (which applies the baseline); returns what went to stdout."""
+def render(report: Report, fmt: str, environ: Mapping[str, str]) -> str:
+    """The report in one format, as the CLI prints it to a file (no colour, not verbose)."""
     out = io.StringIO()
-    view = argparse.Namespace(**{**vars(args), "format": fmt, "quiet": False, "verbose": False})
-    view.output = Path(output) if output else None
-    emit(report, view, Context(out, ctx.stderr, ctx.stdin, ctx.environ, ctx.cwd))
+    workflow = environ.get("GITHUB_ACTIONS") == "true"  # repository text escaped for the runner
+    REPORTERS[fmt](report, out, color=False, verbose=False, workflow=workflow)
     return out.getvalue()
 
 
@@ -178,20 +225,28 @@ def run(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, cwd: Path) -
                 notes.append("paths: the event's commits are scanned whole, not limited to the given paths")
             if pull and scope.base:
                 config, extra = _base_config(repo, workspace, scope.base, Path(temp))
-        report, args = collect(plan(inputs, scope), ctx, inputs.baseline, config)
-    report = merge([report, extra])
+        run = _Run(ctx, inputs, Path(config) if config else None, inputs.baseline, scope.range)
+        report, known = collect(plan(inputs, scope), run)
+    report = merge([report, known_findings(extra, known)])
     if ranged:  # the range is connected: history's warning about a shallow clone does not apply to it
-        report = replace(report, notes=tuple(n for n in report.notes if n != history_cmd.SHALLOW_NOTE))
+        report = replace(report, notes=tuple(n for n in report.notes if n != history_check.SHALLOW_NOTE))
     report = merge([report, Report(notes=tuple(notes))])
-    stdout.write(render(report, args, ctx, inputs.format, None))
+    stdout.write(render(report, inputs.format, environ))
     if inputs.sarif_file:
-        render(report, args, ctx, "sarif", inputs.sarif_file)
-    doc = json.loads(render(report, args, ctx, "json", None))
-    _finish(environ, doc, inputs, scope.label)
-    return verdict(doc["findings"], inputs.fail_on)
+        _write(workspace, inputs.sarif_file, render(report, "sarif", environ))
+    _finish(environ, document(report), inputs, scope.label)
+    return fails((f.level for f in report.findings), inputs.fail_on)
 
 
-def _base_config(repo: Any, workspace: Path, base: str, temp: Path) -> tuple[str, Report]:
+def _write(workspace: Path, name: str, text: str) -> None:
+    """Write `name` (relative to the workspace) atomically, as the CLI writes --output."""
+    try:
+        atomic.write(workspace / name, text.encode("utf-8", "surrogateescape"))
+    except OSError as exc:
+        raise SecretHygieneError(f"cannot write {name}: {exc.strerror or exc}") from None
+
+
+def _base_config(repo: gitrepo.Repo, workspace: Path, base: str, temp: Path) -> tuple[str, Report]:
     """The base commit's config written to `temp` for --config, and warnings for what the pull
     request's own config would have skipped (github_action/config.py)."""
     import yaml
@@ -211,9 +266,14 @@ def _is_workspace_repo(workspace: Path, paths: Sequence[str]) -> bool:
 
 
 def verdict(findings: Sequence[Mapping[str, Any]], fail_on: str) -> int:
-    """1 when a finding reaches the fail-on level, else 0."""
-    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
-    return 1 if any(f["level"] in levels for f in findings) else 0
+    """1 when a finding (as the JSON report has it) reaches the fail-on level, else 0."""
+    return fails((str(f["level"]) for f in findings), fail_on)
+
+
+def fails(levels: Iterable[str], fail_on: str) -> int:
+    """1 when one of the findings' levels reaches the fail-on level, else 0."""
+    reach = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
+    return 1 if any(level in reach for level in levels) else 0
 
 
 def _finish(environ: Mapping[str, str], doc: Mapping[str, Any], inputs: Inputs, label: str) -> None:

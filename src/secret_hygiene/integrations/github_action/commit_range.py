@@ -85,7 +85,7 @@ def _sha(value: object, what: str) -> str:
     return value
 
 
-def ensure_history(repo: Any, scope: Scope, remote: str = "origin") -> list[str]:
+def ensure_history(repo: gitrepo.Repo, scope: Scope, remote: str = "origin") -> list[str]:
     """Fetch and deepen until both ends of the range exist and share a merge base; returns notes.
 
     Raises SecretHygieneError when that fails within the bounded number of rounds.
@@ -111,7 +111,7 @@ def ensure_history(repo: Any, scope: Scope, remote: str = "origin") -> list[str]
     return [f"fetched history from {remote} to connect {ends[0][:12]}..{ends[1][:12]} (shallow checkout)"]
 
 
-def _connected(repo: Any, base: str, head: str) -> bool:
+def _connected(repo: gitrepo.Repo, base: str, head: str) -> bool:
     if not (gitrepo.resolves(repo, base) and gitrepo.resolves(repo, head)):
         return False
     try:
@@ -121,7 +121,7 @@ def _connected(repo: Any, base: str, head: str) -> bool:
     return True
 
 
-def _try(repo: Any, *args: str) -> None:
+def _try(repo: gitrepo.Repo, *args: str) -> None:
     """A fetch that may fail (a commit the remote no longer has): the caller checks the result."""
     with contextlib.suppress(GitError):
         gitrepo.pipe(repo, *args)

@@ -27,7 +27,7 @@ else:  # pragma: no cover - Python 3.10 only
 YAML_NAME, TOML_NAME = ".secret-hygiene.yaml", "pyproject.toml"
 
 
-def base_config(repo: Any, root: Path, base: str) -> Config:
+def base_config(repo: gitrepo.Repo, root: Path, base: str) -> Config:
     """The config at commit `base`, read as find_config reads a work tree (YAML, then pyproject)."""
     import yaml  # the Action needs it anyway for the rule packs
 
@@ -46,7 +46,7 @@ def base_config(repo: Any, root: Path, base: str) -> Config:
     return parse_config(table, f"{TOML_NAME} at the base commit {base[:12]}", root)
 
 
-def _show(repo: Any, commit: str, name: str) -> str | None:
+def _show(repo: gitrepo.Repo, commit: str, name: str) -> str | None:
     try:
         return gitrepo.run_bytes(repo, "cat-file", "blob", f"{commit}:{name}").decode("utf-8", "replace")
     except GitError:
