@@ -13,7 +13,8 @@ import pytest
 
 from secret_hygiene.config import Config, RotationConfig
 from secret_hygiene.engine.rules import Rule, builtin_rules_dir, load_pack
-from secret_hygiene.rotation.assess import Assessment, assess, env_files, ledger_location, secret_like
+from secret_hygiene.env.values import secret_like_name
+from secret_hygiene.rotation.assess import Assessment, assess, env_files, ledger_location
 from secret_hygiene.rotation.keyage import KeyAge, classify, thresholds
 from secret_hygiene.rotation.ledger import Ledger, LedgerEntry
 from secret_hygiene.rotation.record import record
@@ -68,7 +69,7 @@ def _store(repo: Path) -> Path:
     ],
 )  # fmt: skip
 def test_secret_like_names(name: str, expected: bool) -> None:
-    assert secret_like(name) is expected
+    assert secret_like_name(name) is expected
 
 
 def test_env_files_and_templates_come_from_the_config_patterns() -> None:

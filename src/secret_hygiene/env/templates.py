@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from dotenv.parser import parse_stream
-
 from secret_hygiene.engine.scanner import BINARY_SNIFF, Engine, find_in_text, fingerprint, redact, sha1_hex
 from secret_hygiene.engine.suppress import line_allowed
+from secret_hygiene.env.dotenv import bindings
 from secret_hygiene.env.values import (
     benign,
     non_secret,
@@ -22,7 +20,6 @@ from secret_hygiene.env.values import (
 )
 from secret_hygiene.model import Blob, Finding, Level, Skipped
 
-_NEWLINE = re.compile(r"\r\n|\n|\r")  # as python-dotenv counts lines
 # `KEY= # comment`: python-dotenv keeps "# comment" as the value; shells and node's dotenv read it empty.
 _COMMENT_ONLY = re.compile(r"[^=]*=[^\S\r\n]*#")
 _FIX = "replace the value with a placeholder (empty, <your-value-here>, changeme); rotate it if it was real"
@@ -46,28 +43,17 @@ class Entry:
 
 
 def parse(text: str) -> tuple[list[Entry], list[int]]:
-    """Bindings of an env file via python-dotenv's parser, and the lines it could not parse."""
+    """Bindings of an env file (env/dotenv.py), and the lines it could not parse."""
     entries: list[Entry] = []
     bad: list[int] = []
-    after_cr, extra = False, 0
-    for binding in parse_stream(io.StringIO(text)):
-        raw = binding.original.string
-        lead = raw[: len(raw) - len(raw.lstrip())]
-        # python-dotenv ends a line it cannot parse at a lone \r and counts it, so the \n of that
-        # \r\n starts the next binding and is counted again, here and in every later line number.
-        extra += after_cr and raw.startswith("\n")
-        line = binding.original.line + len(_NEWLINE.findall(lead)) - extra
-        after_cr = raw.endswith("\r")
+    for binding in bindings(text):
         if binding.error:
-            bad.append(line)
+            bad.append(binding.line)
             continue
         if binding.key is None or not _is_name(binding.key, binding.value):
             continue
-        body = raw[len(lead) :]
-        end = line + len(_NEWLINE.findall(body.rstrip("\r\n")))
-        last_break = max(lead.rfind("\n"), lead.rfind("\r"))
-        value = "" if _COMMENT_ONLY.match(body) else binding.value
-        entries.append(Entry(binding.key, value, line, end, len(lead) - last_break))
+        value = "" if _COMMENT_ONLY.match(binding.body) else binding.value
+        entries.append(Entry(binding.key, value, binding.line, binding.end_line, binding.column))
     return entries, bad
 
 

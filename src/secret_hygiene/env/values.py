@@ -14,8 +14,20 @@ from urllib.parse import urlsplit
 from secret_hygiene.engine.noise import is_placeholder
 from secret_hygiene.env.shape import random_looking, stand_in, words
 
-# *KEY*, *SECRET*, *TOKEN*, *PASSWORD*, *PASS, *PWD*, *CREDENTIAL*, *PRIVATE*, *AUTH*, *DSN* (issue 5).
-_SECRET_NAME = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASS$|PWD|CREDENTIAL|PRIVATE|AUTH(?!OR)|DSN")
+# Words of a name that say it holds a credential (STRIPE_SECRET_KEY, apiToken, SENTRY_DSN). Whole
+# words, not substrings: MONKEY and KEYBOARD_LAYOUT hold no key.
+_SECRET_WORDS = frozenset({
+    "KEY", "KEYS", "SECRET", "SECRETS", "TOKEN", "TOKENS", "PASSWORD", "PASSWORDS", "PASSWD", "PWD",
+    "PASS", "PASSPHRASE", "CREDENTIAL", "CREDENTIALS", "CREDS", "APIKEY", "PRIVATE", "AUTH", "SIGNATURE",
+    "SALT", "DSN",
+})  # fmt: skip
+_PUBLIC_WORDS = frozenset({"PUBLIC", "PUBLISHABLE", "PUB"})
+# A last word naming a place or a property of a secret, not the secret (TOKEN_URL, SECRET_FILE).
+_REFERENCE_SUFFIX = frozenset({
+    "URL", "URI", "PATH", "FILE", "DIR", "HOST", "PORT", "ENDPOINT", "REGION", "NAME", "USER", "USERNAME",
+    "TYPE", "ALG", "ALGORITHM", "TTL", "EXPIRY", "EXPIRES", "TIMEOUT", "HEADER", "ENABLED", "LENGTH", "ID",
+})  # fmt: skip
+_NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")  # SNAKE_CASE, camelCase, digits
 # Names that hold a setting about a secret rather than the secret (AUTH_URL, TOKEN_EXPIRES_IN, ...).
 _SETTING = re.compile(
     r"(?:^|_)(?:IDS?|URLS?|URI|HOST|HOSTNAME|DOMAIN|PORT|USER|USERNAME|LOGIN|EMAIL|REGION|ENABLED?"
@@ -23,7 +35,6 @@ _SETTING = re.compile(
     r"|MODE|PROVIDER|STRATEGY|PATH|FILE|DIR|NAME|LENGTH|ISSUER|AUDIENCE|SCOPES?|CALLBACK|REDIRECT"
     r"|ENDPOINT|VERSION|HEADER|PREFIX|SIZE|COUNT|LIMIT|LEVEL|FORMAT|METHOD|ROUNDS|COST|LOCATION)$"
 )
-_PUBLIC_NAME = re.compile(r"PUBLIC|PUBLISHABLE")
 _SIMPLE = re.compile(
     r"(?i)true|false|yes|no|on|off|enabled?|disabled?|null|none|nil|\d+(?:\.\d+)?(?:ms|[smhdwy])?"
 )
@@ -38,11 +49,12 @@ _DEV_DEFAULTS = frozenset({"s3cr3t", "p@ssw0rd", "p@ssword", "pa55word", "pa$$wo
 
 
 def secret_like_name(name: str) -> bool:
-    """True for a variable whose name says it holds a credential."""
-    upper = name.upper()
-    if _PUBLIC_NAME.search(upper) or not _SECRET_NAME.search(upper):
+    """True for a variable whose name says it holds a credential: STRIPE_SECRET_KEY or apiToken, not
+    PUBLIC_KEY, TOKEN_URL or JWT_EXPIRES_IN. The env and rotation checks both ask this."""
+    words = [w.upper() for w in _NAME_WORD.findall(name)]
+    if not words or _PUBLIC_WORDS.intersection(words) or not _SECRET_WORDS.intersection(words):
         return False
-    return not _SETTING.search(upper)
+    return words[-1] not in _REFERENCE_SUFFIX and not _SETTING.search("_".join(words))
 
 
 def prose(value: str) -> bool:

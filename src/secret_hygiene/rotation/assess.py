@@ -11,21 +11,19 @@ the user's state directory (state.py) and as in-memory hashes to date them.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
 
-from dotenv.parser import parse_stream
-
 from secret_hygiene.config import Config
 from secret_hygiene.engine.noise import is_placeholder
 from secret_hygiene.engine.rules import Rule
 from secret_hygiene.engine.scanner import Engine, find_in_text
+from secret_hygiene.env.dotenv import bindings
 from secret_hygiene.env.ignore import kind
-from secret_hygiene.env.values import non_secret, url_passwords
+from secret_hygiene.env.values import non_secret, secret_like_name, url_passwords
 from secret_hygiene.errors import GitError
 from secret_hygiene.model import Finding, Skipped
 from secret_hygiene.rotation import state as fingerprints
@@ -40,18 +38,6 @@ SKIP_DIRS = (
     "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__", ".mypy_cache",
     ".pytest_cache", ".ruff_cache", "site-packages", ".terraform",
 )  # fmt: skip
-_SECRET_WORDS = frozenset({
-    "KEY", "KEYS", "SECRET", "SECRETS", "TOKEN", "TOKENS", "PASSWORD", "PASSWORDS", "PASSWD", "PWD",
-    "PASS", "PASSPHRASE", "CREDENTIAL", "CREDENTIALS", "CREDS", "APIKEY", "PRIVATE", "AUTH", "SIGNATURE",
-    "SALT",
-})  # fmt: skip
-_NOT_SECRET = frozenset({"PUBLIC", "PUBLISHABLE", "PUB"})
-# A name ending in one of these names a place or a property of a secret, not the secret (TOKEN_URL).
-_REFERENCE_SUFFIX = frozenset({
-    "URL", "URI", "PATH", "FILE", "DIR", "HOST", "PORT", "ENDPOINT", "REGION", "NAME", "USER", "USERNAME",
-    "TYPE", "ALG", "ALGORITHM", "TTL", "EXPIRY", "EXPIRES", "TIMEOUT", "HEADER", "ENABLED", "LENGTH", "ID",
-})  # fmt: skip
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _ANNOTATION = re.compile(r"(?:^|\s)#\s*rotated\s*:\s*(\S*)", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NEWLINE = re.compile(r"\r\n|\n|\r")  # as python-dotenv counts lines
@@ -87,14 +73,6 @@ class Assessment:
     scanned: int = 0
     # Template variables left out: an empty or placeholder value is no key with an age.
     placeholders: int = 0
-
-
-def secret_like(name: str) -> bool:
-    """True for names such as STRIPE_SECRET_KEY or apiToken; false for PUBLIC_KEY or TOKEN_URL."""
-    words = [w.upper() for w in _WORD.findall(name)]
-    if not words or _NOT_SECRET.intersection(words) or words[-1] in _REFERENCE_SUFFIX:
-        return False
-    return bool(_SECRET_WORDS.intersection(words))
 
 
 def in_ci(environ: Mapping[str, str]) -> bool:
@@ -203,13 +181,10 @@ class _Discovery:
 
     def _keys(self, path: str, text: str, tracked: bool, template: bool) -> Iterable[EnvKey]:
         lines = _NEWLINE.split(text)
-        for binding in parse_stream(io.StringIO(text)):
+        for binding in bindings(text):
             if binding.key is None or binding.error:
                 continue
-            raw = binding.original.string
-            lead = raw[: len(raw) - len(raw.lstrip())]
-            line = binding.original.line + lead.count("\n")
-            body = raw.strip()
+            body, line = binding.body.strip(), binding.line
             end = line + body.count("\n")
             key = self._key(path, binding.key, binding.value or "", body, (line, end), tracked, template)
             if key is not None:
@@ -230,7 +205,7 @@ class _Discovery:
         hit = None if placeholder else self._match(path, body)
         if template and not placeholder:
             placeholder = _stand_in(name, value, hit, self.free)
-        if hit is None and not secret_like(name):
+        if hit is None and not secret_like_name(name):
             return None
         digest = None if placeholder or self.store is None else self.store.digest(path, name, value)
         return EnvKey(

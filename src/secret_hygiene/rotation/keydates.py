@@ -6,14 +6,12 @@ Values arrive here only to be compared: `value_id` is an in-memory sha256, never
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
-from dotenv.parser import parse_stream
-
 from secret_hygiene.engine.noise import is_placeholder
+from secret_hygiene.env.dotenv import bindings
 from secret_hygiene.errors import GitError
 from secret_hygiene.sources import git as gitrepo
 
@@ -28,7 +26,7 @@ def value_id(value: str) -> str:
 
 def values_of(text: str) -> Iterable[str]:
     """The non-placeholder values of one version of an env file, for `value_id`."""
-    for binding in parse_stream(io.StringIO(text)):
+    for binding in bindings(text):
         if (
             binding.key is not None
             and not binding.error
