@@ -22,6 +22,17 @@ class Context:
     cwd: Path
 
 
+def is_terminal(stream: object) -> bool:
+    """True when `stream` is a terminal (a stream without isatty, a StringIO in a test, is not)."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def colour(stream: object, environ: Mapping[str, str]) -> bool:
+    """True when text for `stream` may be coloured: a terminal, and NO_COLOR unset or empty."""
+    return not environ.get("NO_COLOR") and is_terminal(stream)
+
+
 class Command(Protocol):
     """A subcommand module: declares its arguments and runs."""
 

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from secret_hygiene.checks.project import Project, explained, known_findings
 from secret_hygiene.checks.project import engine as make_engine
+from secret_hygiene.context import is_terminal
 from secret_hygiene.engine import names
+from secret_hygiene.engine import scan as loop
 from secret_hygiene.engine.rules import Rule
 from secret_hygiene.engine.scanner import Engine
 from secret_hygiene.errors import GitError, NotAGitRepo, SecretHygieneError
@@ -226,20 +228,24 @@ class Walk:
     named: list[Finding] | None = None  # names.history_findings, when a worker already ran it
 
     def feed(self, items: Iterable[patches.CommitStart | Blob | Skipped], bar: Any) -> None:
-        """Scan every Blob; count and tick the progress bar at each commit."""
+        """Scan every Blob of a `patches.parse` stream; count and tick the progress bar at each commit."""
+
+        def commit(_: patches.CommitStart) -> None:
+            self.commits += 1
+            if bar is not None:
+                bar.update(1)
+
+        self._scan(patches.commit_blobs(items, commit))
+
+    def _scan(self, source: Iterable[Blob | Skipped]) -> None:
+        """Every Blob of `source` through the one scan loop (engine/scan.py), each secret's oldest kept."""
         assert self.engine is not None
-        for item in items:
-            if isinstance(item, Blob):
-                self.scanned += 1
-                self.lines += len(item.line_map) if item.line_map is not None else item.data.count(b"\n")
-                for result in self.engine.scan_blob(item):
-                    self._keep(result)
-            elif isinstance(item, Skipped):
-                self.skipped.append(item)
-            else:
-                self.commits += 1
-                if bar is not None:
-                    bar.update(1)
+        for result in loop.scan(source, self.engine, self._count):
+            self._keep(result)
+
+    def _count(self, blob: Blob, _: Sequence[Finding | Skipped]) -> None:
+        self.scanned += 1
+        self.lines += len(blob.line_map) if blob.line_map is not None else blob.data.count(b"\n")
 
     def wide(self, repo: Repo, max_size: int) -> None:
         """Rescan the files git's diff called binary that are UTF-16/32 text, whole, from their blob.
@@ -256,15 +262,14 @@ class Walk:
         small = [sha for sha in shas if sha and sizes.get(sha, max_size + 1) <= max_size]
         contents = gitrepo.read_blobs(repo, small) if small else {}
         decoded: set[int] = set()
+        blobs: list[Blob] = []
         for skip, sha in zip(binary, shas, strict=True):
             data = contents.get(sha) if sha else None
             if data is None or decode_wide(data) is None:
                 continue
             decoded.add(id(skip))
-            self.scanned += 1
-            self.lines += data.count(b"\n")
-            for result in self.engine.scan_blob(Blob(skip.path, data, skip.commit)):
-                self._keep(result)
+            blobs.append(Blob(skip.path, data, skip.commit))
+        self._scan(blobs)
         self.skipped = [s for s in self.skipped if id(s) not in decoded]
 
     def merge(self, part: Walk, bar: Any) -> None:
@@ -398,7 +403,7 @@ def _pre_push(
     pre-commit reads git's stdin itself and hands its hooks an empty one, with the pushed range in
     PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF instead (issue 7).
     """
-    lines = [] if stdin is None or _isatty(stdin) else [line for line in stdin if line.strip()]
+    lines = [] if stdin is None or is_terminal(stdin) else [line for line in stdin if line.strip()]
     if lines or hook_args:  # git ran us as its pre-push hook: its stdin is the whole truth
         revs = pre_push_revisions(repo, lines)
         if revs is None:
@@ -435,11 +440,6 @@ def _env_rev(value: str, name: str) -> str:
     return value
 
 
-def _isatty(stream: TextIO) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
 def _push_lines(stdin: Iterable[str]) -> Iterator[tuple[str, str]]:
     for raw in stdin:
         fields = raw.split()
@@ -463,8 +463,7 @@ def _zero(sha: str) -> bool:
 
 def _progress(stderr: TextIO, repo: Repo, revs: list[str]) -> Any:
     """A tqdm bar over the commits on stderr when it is a terminal; nothing otherwise."""
-    isatty = getattr(stderr, "isatty", None)
-    if not (isatty and isatty()):
+    if not is_terminal(stderr):
         return nullcontext(None)
     from tqdm import tqdm  # only a terminal run pays for the import and the count
 

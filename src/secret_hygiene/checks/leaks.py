@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secret_hygiene.checks.project import Project, engine, explained, known_findings, split
+from secret_hygiene.engine import scan as loop
 from secret_hygiene.engine.names import path_findings
 from secret_hygiene.engine.rules import Rule
+from secret_hygiene.engine.scan import read_whole
 from secret_hygiene.engine.scanner import Engine
 from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
-from secret_hygiene.integrations.detect_secrets import second_opinion
+from secret_hygiene.integrations.detect_secrets import if_asked
 from secret_hygiene.model import Blob, Finding, Report, Skipped
 from secret_hygiene.reporters.safety import Redactor
 from secret_hygiene.sources import git as gitrepo
-from secret_hygiene.sources.files import read_files, walk
+from secret_hygiene.sources.files import walk
 from secret_hygiene.sources.filescan import scan_files
 from secret_hygiene.sources.staged import staged_blobs, unchanged_blobs
 
@@ -68,16 +70,17 @@ def files(
     """The leak scan of the work tree's files `rels`, and of their names (engine/names.py)."""
     config = project.config
     lines: list[int] = []
+    # detect-secrets' second opinion reads the Blobs the scan reads; lines we report are not repeated
+    opinions: list[Finding] | None = [] if second else None
     results = list(
         scan_files(
-            project.root, rels, engine.rules, config.max_file_size, config.scan_generated, jobs, engine, lines
+            project.root, rels, engine.rules, config.max_file_size, config.scan_generated, jobs, engine,
+            lines, opinions,
         )
-    )
+    )  # fmt: skip
     findings, skipped = split(results)
     findings += path_findings(rels, engine)
-    if second:  # detect-secrets over the same files; lines we report are not repeated
-        blobs = read_files(project.root, rels, config.max_file_size, config.scan_generated)
-        findings += second_opinion((b for b in blobs if not isinstance(b, Skipped)), findings)
+    findings += opinions or []
     scanned = len(rels) - len(skipped)
     checked = f"{scanned} {what}, {sum(lines)} line(s)"
     # The reporters' guard redacts with this engine: building a second one loads the packs again.
@@ -99,23 +102,24 @@ def staged_leaks(
     config = project.config
     tally = _Tally()
     results: list[Finding | Skipped] = []
-    blobs: list[Blob] = []  # kept only for the second opinion
+    opinions: list[Finding] = []  # detect-secrets' findings in the same Blobs, when asked for
     names: list[str] = []  # paths the commit holds: their names are scanned too
     staged = staged_blobs(repo, pathspecs, config.max_file_size, project.judge)
     whole = unchanged_blobs(repo, named, config.max_file_size, project.judge)
-    for changed, blob in (*((True, b) for b in staged), *((False, b) for b in whole)):
-        if isinstance(blob, Skipped):
-            results.append(blob)
-        else:
-            names.append(blob.path)
-            found = list(engine.scan_blob(blob))
-            results.extend(found)
-            # A blob the engine skips (binary, generated) is counted as skipped only, not as checked.
-            if not any(isinstance(r, Skipped) for r in found):
-                tally.add(blob, changed)
-            blobs.extend([blob] if second else [])
+    with if_asked(second) as opinion:
+        for changed, source in ((True, staged), (False, whole)):
+
+            def seen(blob: Blob, found: Sequence[Finding | Skipped], changed: bool = changed) -> None:
+                names.append(blob.path)
+                # A blob the engine skips (binary, generated) is counted as skipped only, not as checked.
+                if read_whole(found):
+                    tally.add(blob, changed)
+                if opinion is not None:
+                    opinions.extend(opinion.scan_blob(blob, (f for f in found if isinstance(f, Finding))))
+
+            results.extend(loop.scan(source, engine, seen))
     findings, skipped = split(results)
-    findings += second_opinion(blobs, findings) if second else []
+    findings += opinions
     findings += path_findings(names, engine)
     return Report(
         tuple(findings), tuple(skipped), checks=("leak",), scanned=tally.files, checked=tally.said(),

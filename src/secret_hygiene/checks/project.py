@@ -15,6 +15,7 @@ from secret_hygiene.errors import NotAGitRepo, SecretHygieneError
 from secret_hygiene.explain import unique
 from secret_hygiene.model import Finding, Report, Skipped
 from secret_hygiene.sources.files import verdict
+from secret_hygiene.sources.git import find_root
 from secret_hygiene.sources.patches import DROP, PathVerdict
 
 if TYPE_CHECKING:  # a run without a baseline does not import baseline/
@@ -38,15 +39,6 @@ class Project:
         return self.judge(path) is DROP
 
 
-def discover_root(start: Path) -> Path | None:
-    """The nearest directory at or above `start` holding `.git`, without starting git."""
-    here = start if start.is_dir() else start.parent
-    for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
-
-
 def load_project(
     cwd: Path, start: Path | None = None, config: Path | None = None, no_git: bool = False
 ) -> Project:
@@ -57,7 +49,7 @@ def load_project(
     # A symlink given as the path is not followed: the project is where the link is (scan reports
     # the link as skipped), never the directory of its target.
     anchor = start.parent.resolve() if start.is_symlink() else start.resolve()
-    root = None if no_git else discover_root(anchor)
+    root = None if no_git else find_root(anchor)
     in_git = root is not None
     if root is None:
         root = anchor if anchor.is_dir() else anchor.parent

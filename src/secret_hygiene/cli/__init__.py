@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from secret_hygiene import __version__, atomic
-from secret_hygiene.context import Command, Context
+from secret_hygiene.context import Command, Context, colour
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.explain import Dropped
 from secret_hygiene.model import Report
@@ -162,10 +162,7 @@ def _one_line(message: str, ctx: Context) -> str:
 
 
 def _color(stream: TextIO, ctx: Context) -> bool:
-    if ctx.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    return colour(stream, ctx.environ)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from types import TracebackType
 from typing import Any
 
@@ -79,6 +79,11 @@ class SecondOpinion:
             details=(("family", "detect-secrets"), ("provider", kind)),
             secret_hash=sha1_hex(secret),
         )
+
+
+def if_asked(asked: bool) -> AbstractContextManager[SecondOpinion | None]:
+    """A SecondOpinion to use in a scan loop's `with`, or None when it was not asked for."""
+    return SecondOpinion() if asked else nullcontext(None)
 
 
 def second_opinion(blobs: Iterable[Blob], ours: Sequence[Finding] = ()) -> list[Finding]:

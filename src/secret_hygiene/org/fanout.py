@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TextIO
 
+from secret_hygiene.context import is_terminal
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.org.targets import Target
 from secret_hygiene.org.work import Outcome, audit_one
@@ -93,8 +94,7 @@ class Progress:
     """`N/M repositories, F findings, R/s` on one terminal line; silent off a terminal or in CI."""
 
     def __init__(self, stream: TextIO, total: int, environ: Mapping[str, str]) -> None:
-        isatty = getattr(stream, "isatty", None)
-        self.on = bool(isatty and isatty()) and not environ.get("CI")
+        self.on = is_terminal(stream) and not environ.get("CI")
         self.stream, self.total, self.count, self.findings = stream, total, 0, 0
         self.start = time.perf_counter()
 

@@ -1,4 +1,9 @@
-"""Read and scan many files, in a process pool when there is enough work for it."""
+"""Read and scan many files, in a process pool when there is enough work for it.
+
+The files Source (`files.read_files`) goes through the one scan loop (`engine/scan.py`), in this
+process or, for a big tree, in each worker over a chunk of the files. detect-secrets' second
+opinion, when asked for, runs on the same Blobs in the same loop: each file is read once.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,17 @@ from pathlib import Path
 
 from secret_hygiene.engine.decode import DEFAULT_DEPTH
 from secret_hygiene.engine.rules import Rule
+from secret_hygiene.engine.scan import line_count, read_whole, scan
 from secret_hygiene.engine.scanner import Engine
-from secret_hygiene.model import Finding, Skipped
+from secret_hygiene.integrations.detect_secrets import if_asked
+from secret_hygiene.model import Blob, Finding, Skipped
 from secret_hygiene.sources.files import read_files, unreadable_warning
 
 # Below this many bytes a pool costs more (fork, result pickling) than it saves.
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 CHUNK_BYTES = 2 * 1024 * 1024
 
-_worker: tuple[Engine, Path, int, bool] | None = None  # per-process state of a pool worker
+_worker: tuple[Engine, Path, int, bool, bool] | None = None  # per-process state of a pool worker
 
 
 def scan_files(
@@ -28,23 +35,28 @@ def scan_files(
     jobs: int | None = None,
     engine: Engine | None = None,
     lines: list[int] | None = None,
+    second: list[Finding] | None = None,
 ) -> Iterator[Finding | Skipped]:
     """Findings and skips for the files `rels` under `root`; `engine`, if given, is built from `rules`.
-    `lines`, if given, gets the number of lines of each file read (for the report's summary)."""
+    `lines`, if given, gets the number of lines of each file read (for the report's summary);
+    `second`, if given, gets detect-secrets' findings in the same files (integrations/detect_secrets.py)."""
     counted = lines if lines is not None else []
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     chunks = _chunks(root, rels) if jobs > 1 else []
     if len(chunks) < 2:
-        yield from _scan(engine or Engine(rules), root, rels, max_size, scan_generated, counted)
+        yield from _scan(engine or Engine(rules), root, rels, max_size, scan_generated, counted, second)
         return
     import multiprocessing  # only large trees pay for the pool machinery
 
     ctx = multiprocessing.get_context("fork")
     depth = engine.decode_depth if engine is not None else DEFAULT_DEPTH
     hashes = engine is not None and engine.baseline_hashes
-    with ctx.Pool(jobs, _init, (rules, root, max_size, scan_generated, depth, hashes)) as pool:
-        for results, chunk_lines in pool.imap(_scan_chunk, chunks):
+    init = (rules, root, max_size, scan_generated, depth, hashes, second is not None)
+    with ctx.Pool(jobs, _init, init) as pool:
+        for results, chunk_lines, opinions in pool.imap(_scan_chunk, chunks):
             counted.append(chunk_lines)
+            if second is not None:
+                second.extend(opinions)
             yield from results
 
 
@@ -69,31 +81,47 @@ def _chunks(root: Path, rels: Sequence[str]) -> list[list[str]]:
 
 
 def _init(
-    rules: Sequence[Rule], root: Path, max_size: int, scan_generated: bool, depth: int, hashes: bool
+    rules: Sequence[Rule],
+    root: Path,
+    max_size: int,
+    scan_generated: bool,
+    depth: int,
+    hashes: bool,
+    second: bool,
 ) -> None:
     global _worker
-    _worker = (Engine(rules, decode_depth=depth, baseline_hashes=hashes), root, max_size, scan_generated)
+    engine = Engine(rules, decode_depth=depth, baseline_hashes=hashes)
+    _worker = (engine, root, max_size, scan_generated, second)
 
 
-def _scan_chunk(rels: list[str]) -> tuple[list[Finding | Skipped], int]:
+def _scan_chunk(rels: list[str]) -> tuple[list[Finding | Skipped], int, list[Finding]]:
     assert _worker is not None
-    engine, root, max_size, scan_generated = _worker
+    engine, root, max_size, scan_generated, second = _worker
     lines: list[int] = []
-    return list(_scan(engine, root, rels, max_size, scan_generated, lines)), sum(lines)
+    opinions: list[Finding] | None = [] if second else None
+    results = list(_scan(engine, root, rels, max_size, scan_generated, lines, opinions))
+    return results, sum(lines), opinions or []
 
 
 def _scan(
-    engine: Engine, root: Path, rels: Sequence[str], max_size: int, scan_generated: bool, lines: list[int]
+    engine: Engine,
+    root: Path,
+    rels: Sequence[str],
+    max_size: int,
+    scan_generated: bool,
+    lines: list[int],
+    second: list[Finding] | None = None,
 ) -> Iterator[Finding | Skipped]:
-    for blob in read_files(root, rels, max_size, scan_generated):
-        if isinstance(blob, Skipped):
-            yield blob
-            warning = unreadable_warning(blob)
+    with if_asked(second is not None) as opinion:
+
+        def seen(blob: Blob, found: Sequence[Finding | Skipped]) -> None:
+            if read_whole(found):  # binary: skipped, not checked
+                lines.append(line_count(blob.data))
+            if opinion is not None and second is not None:
+                second.extend(opinion.scan_blob(blob, (f for f in found if isinstance(f, Finding))))
+
+        for result in scan(read_files(root, rels, max_size, scan_generated), engine, seen):
+            yield result
+            warning = unreadable_warning(result) if isinstance(result, Skipped) else None
             if warning is not None:
                 yield warning
-        else:
-            found = list(engine.scan_blob(blob))
-            if not any(isinstance(r, Skipped) for r in found):  # binary: skipped, not checked
-                data = blob.data
-                lines.append(data.count(b"\n") + (not data.endswith(b"\n") and bool(data)))
-            yield from found

@@ -107,13 +107,17 @@ def _environment(args: Sequence[str], neutral: Sequence[tuple[str, str]]) -> dic
     return env
 
 
-def find_root(path: Path) -> Path | None:
-    """The work-tree root of the repository holding `path`, or None outside git."""
-    try:
-        repo = open_repo(path)
-    except NotAGitRepo:
-        return None
-    return None if repo.working_tree_dir is None else Path(repo.working_tree_dir)
+def find_root(start: Path) -> Path | None:
+    """The nearest directory at or above `start` holding `.git`, without starting git.
+
+    The one root finder: every command and the Action find a repository this way, cheaply,
+    before any git runs (`open_repo` then asks git itself).
+    """
+    here = start if start.is_dir() else start.parent
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
 
 
 def run(repo: Repo, *args: str) -> str:

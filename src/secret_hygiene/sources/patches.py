@@ -230,3 +230,14 @@ def unquote(text: bytes, start: int) -> tuple[bytes, int]:
         out.append(c)
         i += 1
     return bytes(out), i
+
+
+def commit_blobs(
+    items: Iterable[CommitStart | Blob | Skipped], on_commit: Callable[[CommitStart], None]
+) -> Iterator[Blob | Skipped]:
+    """The Source of a `parse` stream: its Blobs and Skipped records; `on_commit` at each commit."""
+    for item in items:
+        if isinstance(item, CommitStart):
+            on_commit(item)
+        else:
+            yield item

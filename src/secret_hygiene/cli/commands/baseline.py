@@ -25,7 +25,7 @@ from secret_hygiene.baseline.review import walk
 from secret_hygiene.checks.audit import PARTS, Audit, Options, collect
 from secret_hygiene.checks.project import Project, git_project
 from secret_hygiene.cli.commands.common import extra_rules
-from secret_hygiene.context import Context
+from secret_hygiene.context import Context, is_terminal
 from secret_hygiene.errors import BaselineError, GitError, SecretHygieneError
 from secret_hygiene.model import Finding, Skipped
 from secret_hygiene.sources import git as gitrepo
@@ -191,8 +191,7 @@ def _today() -> date:
 
 
 def _interactive(ctx: Context) -> bool:
-    isatty = getattr(ctx.stdin, "isatty", None)
-    return bool(isatty and isatty())
+    return is_terminal(ctx.stdin)
 
 
 def _run_checks(

@@ -13,7 +13,7 @@ from secret_hygiene.checks.project import Project, known_findings, project_rules
 from secret_hygiene.checks.rotation import CHECKS, assessed, require_git, rotation
 from secret_hygiene.cli.arguments import day, moment
 from secret_hygiene.cli.commands.common import baseline_of, project_of
-from secret_hygiene.context import Context
+from secret_hygiene.context import Context, colour
 from secret_hygiene.errors import SecretHygieneError
 from secret_hygiene.model import Report
 from secret_hygiene.rotation.assess import Assessment, assess, in_ci
@@ -153,7 +153,7 @@ def _record(
 
 def _write_table(args: argparse.Namespace, ctx: Context, result: Assessment, today: date) -> None:
     if args.output is None:
-        color = not ctx.environ.get("NO_COLOR") and bool(getattr(ctx.stdout, "isatty", bool)())
+        color = colour(ctx.stdout, ctx.environ)
         render_table(result, ctx.stdout, today, color=color)
         return
     buffer = io.StringIO()

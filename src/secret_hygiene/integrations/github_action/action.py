@@ -29,7 +29,6 @@ from secret_hygiene.checks import rotation as rotation_check
 from secret_hygiene.checks.audit import PARTS, Options, audit
 from secret_hygiene.checks.project import (
     Project,
-    discover_root,
     git_project,
     known_findings,
     load_known,
@@ -46,6 +45,7 @@ from secret_hygiene.reporters import REPORTERS
 from secret_hygiene.reporters.github import escape_data
 from secret_hygiene.reporters.json import document
 from secret_hygiene.sources import git as gitrepo
+from secret_hygiene.sources.git import find_root
 
 if TYPE_CHECKING:
     from secret_hygiene.baseline.known import Known
@@ -261,8 +261,8 @@ def _base_config(repo: gitrepo.Repo, workspace: Path, base: str, temp: Path) -> 
 
 def _is_workspace_repo(workspace: Path, paths: Sequence[str]) -> bool:
     """True when the scanned repository is the checked-out one the event's commits belong to."""
-    target = discover_root((workspace / paths[0]).resolve()) if paths else None
-    return not paths or target == discover_root(workspace.resolve())
+    target = find_root((workspace / paths[0]).resolve()) if paths else None
+    return not paths or target == find_root(workspace.resolve())
 
 
 def verdict(findings: Sequence[Mapping[str, Any]], fail_on: str) -> int:
