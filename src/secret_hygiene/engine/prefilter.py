@@ -171,7 +171,7 @@ class Prefilter:
 class _Group:
     """One group database: its serialised bytes until a blob first needs it, then the database."""
 
-    def __init__(self, filtered: list[int], stored: bytes | None = None, db: Any = None) -> None:
+    def __init__(self, filtered: list[int], stored: memoryview | None = None, db: Any = None) -> None:
         self.filtered = filtered  # the rules whose relaxed regex it holds (compiled ones)
         self._stored = stored
         self._db = db
@@ -314,9 +314,9 @@ def _compiled(exprs: Mapping[int, tuple[bytes, int]]) -> Any:
     return db
 
 
-def _loaded(stored: bytes) -> Any:
+def _loaded(stored: memoryview) -> Any:
     assert hyperscan is not None
-    db = hyperscan.loadb(stored, hyperscan.HS_MODE_BLOCK)
+    db = hyperscan.loadb(bytes(stored), hyperscan.HS_MODE_BLOCK)
     db.scratch = hyperscan.Scratch(db)  # a loaded database comes without scratch space
     return db
 
@@ -330,18 +330,23 @@ def _packed(db: Any, groups: Sequence[_Group]) -> bytes:
 
 
 def _unpacked(stored: bytes) -> tuple[Any, list[_Group]] | None:
-    """What _packed wrote, or None when it is not that (the entry is rebuilt)."""
+    """What _packed wrote, or None when it is not that (the entry is rebuilt).
+
+    Group databases stay views into `stored` until used: a pre-commit run on a few files
+    copies and loads only the groups their keywords call for.
+    """
     assert hyperscan is not None
-    head_line, _, rest = stored.partition(b"\n")
+    newline = stored.find(b"\n")
     try:
-        head = json.loads(head_line)
+        head = json.loads(stored[:newline])
         sizes, members = head["sizes"], head["groups"]
-        offsets = [0]
+        offsets = [newline + 1]
         for size in sizes:
             offsets.append(offsets[-1] + int(size))
-        if offsets[-1] != len(rest) or len(members) != len(sizes) - 1:
+        if newline < 0 or offsets[-1] != len(stored) or len(members) != len(sizes) - 1:
             return None
-        parts = [rest[a:b] for a, b in itertools.pairwise(offsets)]
+        view = memoryview(stored)
+        parts = [view[a:b] for a, b in itertools.pairwise(offsets)]
         db = _loaded(parts[0])
     except (ValueError, KeyError, TypeError, hyperscan.error):
         return None
