@@ -286,24 +286,25 @@ def _databases(
             ri: (relax(rules[ri].regex), hs.HS_FLAG_PREFILTER | (0 if windowed[ri] else single))
             for ri in members
         }
-        while True:
-            try:
+        try:
+            groups.append(_Group(sorted(exprs), db=_compiled(exprs)))
+        except hs.error:
+            # hyperscan's message does not say which expression failed: try each alone. A rule
+            # it cannot compile runs wherever its keywords occur instead.
+            exprs = {ri: expr for ri, expr in exprs.items() if _compiles(ri, expr)}
+            if exprs:
                 groups.append(_Group(sorted(exprs), db=_compiled(exprs)))
-                break
-            except hs.error as exc:
-                bad = _failing_index(str(exc), list(exprs))
-                if bad is None:
-                    raise
-                del exprs[bad]  # this rule runs wherever its keywords occur instead
-                if not exprs:
-                    break
     cache.write(entry, _packed(db, groups))
     return db, groups
 
 
-def _failing_index(message: str, ids: list[int]) -> int | None:
-    m = re.search(r"index (\d+)", message)
-    return ids[int(m.group(1))] if m and int(m.group(1)) < len(ids) else None
+def _compiles(ident: int, expr: tuple[bytes, int]) -> bool:
+    assert hyperscan is not None
+    try:
+        _compiled({ident: expr})
+    except hyperscan.error:
+        return False
+    return True
 
 
 def _compiled(exprs: Mapping[int, tuple[bytes, int]]) -> Any:
