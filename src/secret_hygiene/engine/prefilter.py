@@ -57,10 +57,10 @@ GROUP_SIZE = 64  # rules per group database, hot-keyword group aside (moby: 32-2
 # a keyword missing here only costs speed.
 HOT_KEYWORDS = frozenset(
     {
-        *("://", "key", "pat", "github", "auth", "priv", "st.", "private", "client", "rev", "pass"),
+        *("://", "key", "pat", "github", "auth", "priv", "st.", "private", "pass"),
         *("oss", "pk", "ion_", "oci", "gate", "goog", "storage", "token", "ado", '": "', "aws"),
         *("atta", "credential", ":0", "tda", ":1", "aster", ":8", "flex", "secret", "sk.", "swo"),
-        *("here.", "test_", "-us", "password", '":"', "systems", "redis", "zip", "tly.", "machine", "derive"),
+        *("test_", "-us", "password", '":"', "redis", "tly.", "machine", "derive"),
         *(":2", "api_"),
     }
 )
