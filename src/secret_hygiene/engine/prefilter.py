@@ -64,7 +64,7 @@ HOT_KEYWORDS = frozenset(
         *(":2", "api_"),
     }
 )
-_CACHE_FORMAT = b"prefilter 2"  # bump when relax(), the grouping or the entry's layout changes
+_CACHE_FORMAT = b"prefilter 3"  # bump when relax(), the grouping or the entry's layout changes
 _REPEAT = re.compile(rb"(?<!\\)\{(\d+),(\d*)\}")
 Windows = list[tuple[int, int]] | None  # None: the whole blob
 
@@ -234,10 +234,14 @@ def _line_windows(data: bytes, ends: list[int], newlines: int) -> list[tuple[int
 
 
 def groups_of(rules: Sequence[Rule]) -> list[list[int]]:
-    """The rule indexes of each group database: hot-keyword rules first, then GROUP_SIZE at a time."""
+    """The rule indexes of each group database: hot-keyword rules, then the others GROUP_SIZE at a time."""
     hot = [ri for ri, rule in enumerate(rules) if HOT_KEYWORDS.intersection(rule.keywords)]
     hot_set = set(hot)
-    cold = [ri for ri in range(len(rules)) if ri not in hot_set]
+    # Rules sharing keywords side by side (a provider's rules, a pack loaded twice): a keyword
+    # hit then calls for one group, not one group per rule.
+    cold = sorted(
+        (ri for ri in range(len(rules)) if ri not in hot_set), key=lambda ri: (sorted(rules[ri].keywords), ri)
+    )
     out = [hot] if hot else []
     return out + [cold[i : i + GROUP_SIZE] for i in range(0, len(cold), GROUP_SIZE)]
 
