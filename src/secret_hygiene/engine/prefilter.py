@@ -121,6 +121,12 @@ class Prefilter:
         # decoding costs no pass of its own over the blob.
         self.finds_starts = self._db is not None and decode_starts
 
+    def load_all(self) -> None:
+        """Load every group database now: before a fork, so workers share them instead of each
+        loading its own copy (sources/filescan.py)."""
+        for group in self._groups:
+            group.database()
+
     @property
     def accelerated(self) -> bool:
         """True when hyperscan does the pass."""

@@ -49,15 +49,22 @@ def scan_files(
     import multiprocessing  # only large trees pay for the pool machinery
 
     ctx = multiprocessing.get_context("fork")
-    depth = engine.decode_depth if engine is not None else DEFAULT_DEPTH
-    hashes = engine is not None and engine.baseline_hashes
-    init = (rules, root, max_size, scan_generated, depth, hashes, second is not None)
-    with ctx.Pool(jobs, _init, init) as pool:
-        for results, chunk_lines, opinions in pool.imap(_scan_chunk, chunks):
-            counted.append(chunk_lines)
-            if second is not None:
-                second.extend(opinions)
-            yield from results
+    # The workers inherit this process's engine through the fork rather than building their own:
+    # its rules and hyperscan databases are then shared pages, not one copy per worker (peak RSS
+    # of the process tree on moby: 195 MiB with an engine per worker).
+    shared = engine or Engine(rules, decode_depth=DEFAULT_DEPTH)
+    shared.prefilter.load_all()
+    global _worker
+    _worker = (shared, root, max_size, scan_generated, second is not None)
+    try:
+        with ctx.Pool(jobs) as pool:
+            for results, chunk_lines, opinions in pool.imap(_scan_chunk, chunks):
+                counted.append(chunk_lines)
+                if second is not None:
+                    second.extend(opinions)
+                yield from results
+    finally:
+        _worker = None
 
 
 def _chunks(root: Path, rels: Sequence[str]) -> list[list[str]]:
@@ -78,20 +85,6 @@ def _chunks(root: Path, rels: Sequence[str]) -> list[list[str]]:
         chunks[-1].append(rel)
         filled += size
     return chunks
-
-
-def _init(
-    rules: Sequence[Rule],
-    root: Path,
-    max_size: int,
-    scan_generated: bool,
-    depth: int,
-    hashes: bool,
-    second: bool,
-) -> None:
-    global _worker
-    engine = Engine(rules, decode_depth=depth, baseline_hashes=hashes)
-    _worker = (engine, root, max_size, scan_generated, second)
 
 
 def _scan_chunk(rels: list[str]) -> tuple[list[Finding | Skipped], int, list[Finding]]:
