@@ -41,10 +41,12 @@ def scan_files(
     `lines`, if given, gets the number of lines of each file read (for the report's summary);
     `second`, if given, gets detect-secrets' findings in the same files (integrations/detect_secrets.py)."""
     counted = lines if lines is not None else []
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    engine = engine or Engine(rules, decode_depth=DEFAULT_DEPTH)
+    # An explaining engine records its drops in this process: a pool's workers would lose them.
+    jobs = 1 if engine.dropped is not None else jobs if jobs is not None else (os.cpu_count() or 1)
     chunks = _chunks(root, rels) if jobs > 1 else []
     if len(chunks) < 2:
-        yield from _scan(engine or Engine(rules), root, rels, max_size, scan_generated, counted, second)
+        yield from _scan(engine, root, rels, max_size, scan_generated, counted, second)
         return
     import multiprocessing  # only large trees pay for the pool machinery
 
@@ -52,10 +54,9 @@ def scan_files(
     # The workers inherit this process's engine through the fork rather than building their own:
     # its rules and hyperscan databases are then shared pages, not one copy per worker (peak RSS
     # of the process tree on moby: 195 MiB with an engine per worker).
-    shared = engine or Engine(rules, decode_depth=DEFAULT_DEPTH)
-    shared.prefilter.load_all()
+    engine.prefilter.load_all()
     global _worker
-    _worker = (shared, root, max_size, scan_generated, second is not None)
+    _worker = (engine, root, max_size, scan_generated, second is not None)
     try:
         with ctx.Pool(jobs) as pool:
             for results, chunk_lines, opinions in pool.imap(_scan_chunk, chunks):
