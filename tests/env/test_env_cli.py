@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,37 @@ def test_not_ignored_root_env_fails_where_env_files_exist_or_existed(
     assert code == 1
     root = next(f for f in found if f["check"] == "env-not-ignored" and f["path"] == ".env")
     assert root["level"] == "error"
+
+
+def root_env_level(repo: Path) -> str:
+    _, found, _ = env_json(repo)
+    return next(f["level"] for f in found if f["check"] == "env-not-ignored" and f["path"] == ".env")
+
+
+def test_whether_an_env_file_ever_existed_follows_new_commits_and_rewritten_history(git_repo: Path) -> None:
+    """The answer is kept per repository with its HEAD (a commit hook asks at every commit): new
+    commits are read on top of it, and a HEAD that no longer descends from it is read afresh."""
+    base = commit(git_repo, {"README.md": "hello\n"})
+    assert root_env_level(git_repo) == "warning"
+    commit(git_repo, {"config/.env": "A=1\n"})
+    commit(git_repo, {"config/.env": None})
+    assert root_env_level(git_repo) == "error"  # only the two new commits were read
+    assert root_env_level(git_repo) == "error"  # the kept answer
+    git(git_repo, "reset", "-q", "--hard", base)  # history rewritten: the env file never was
+    assert root_env_level(git_repo) == "warning"
+    commit(git_repo, {"docs/prod.env": "B=2\n"}, message="a name of another shape")
+    commit(git_repo, {"docs/prod.env": None})
+    assert root_env_level(git_repo) == "error"
+
+
+def test_a_damaged_kept_answer_is_read_again_from_git(git_repo: Path) -> None:
+    commit(git_repo, {"README.md": "hello\n", "config/.env": "A=1\n"})
+    commit(git_repo, {"config/.env": None})
+    assert root_env_level(git_repo) == "error"
+    cache_dir = Path(os.environ["XDG_CACHE_HOME"]) / "secret-hygiene"
+    for entry in cache_dir.glob("env-added-*.json"):
+        entry.write_bytes(entry.read_bytes().replace(b'"added": true', b'"added": false'))  # checksum now wrong
+    assert root_env_level(git_repo) == "error"
 
 
 def test_empty_repository_without_commits(git_repo: Path) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
-from pathlib import Path
 
 from secret_hygiene.engine import decode, timebudget
 from secret_hygiene.engine.judge import (
@@ -87,8 +87,9 @@ class Engine:
         self._rank = {i: (r.generic, SEVERITIES.index(r.severity)) for i, r in enumerate(self.rules)}
         self._paths = {i: r.paths for i, r in enumerate(self.rules) if r.paths}
         self._companions = _companions(self.rules)
-        shipped = builtin_rules_dir()
-        self._custom = {i for i, r in enumerate(self.rules) if not Path(r.source).is_relative_to(shipped)}
+        # A prefix test, not Path.is_relative_to (36 ms for 1,344 rules at every start)
+        shipped = os.path.join(builtin_rules_dir(), "")
+        self._custom = {i for i, r in enumerate(self.rules) if not r.source.startswith(shipped)}
         self._over_budget: set[int] = set()  # custom rules stopped once: not run again
 
     def scan_blob(self, blob: Blob) -> Iterator[Finding | Skipped]:
