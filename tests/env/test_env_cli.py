@@ -97,8 +97,8 @@ def test_a_damaged_kept_answer_is_read_again_from_git(git_repo: Path) -> None:
     commit(git_repo, {"config/.env": None})
     assert root_env_level(git_repo) == "error"
     cache_dir = Path(os.environ["XDG_CACHE_HOME"]) / "secret-hygiene"
-    for entry in cache_dir.glob("env-added-*.json"):
-        entry.write_bytes(entry.read_bytes().replace(b'"added": true', b'"added": false'))  # checksum now wrong
+    for entry in cache_dir.glob("env-added-*.json"):  # its checksum no longer matches
+        entry.write_bytes(entry.read_bytes().replace(b'"added": true', b'"added": false'))
     assert root_env_level(git_repo) == "error"
 
 
