@@ -6,6 +6,7 @@ Paths only: this module never reads an env file's values (those stay in envfiles
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import json
 import os
@@ -34,21 +35,30 @@ _NOT_ENV_SUFFIXES = (
 )  # fmt: skip
 
 
-def _matches(path: str, patterns: Iterable[str]) -> bool:
-    name = PurePosixPath(path).name
-    for pattern in patterns:
-        anchored = "/" in pattern.strip("/")
-        target = path if anchored else name
-        if fnmatch.fnmatchcase(target, pattern.strip("/")):
-            return True
-    return False
+def _matches(path: str, patterns: tuple[str, ...]) -> bool:
+    by_name, by_path = _compiled(patterns)
+    return bool(by_name and by_name.match(path.rpartition("/")[2])) or bool(by_path and by_path.match(path))
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """One regex for the bare-name patterns (matched on a file's name) and one for those with a
+    `/` (matched on its path), as fnmatchcase reads them: kind() runs on every file of a tree
+    twice per commit-time run (one fnmatch per pattern per file cost 0.3 s on kafka's 6,500)."""
+    bare = [p.strip("/") for p in patterns if "/" not in p.strip("/")]
+    anchored = [p.strip("/") for p in patterns if "/" in p.strip("/")]
+
+    def one(group: list[str]) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in group)) if group else None
+
+    return one(bare), one(anchored)
 
 
 def kind(path: str, config: Config) -> Kind | None:
     """'template' for a template (config.templates), 'env' for an env file (config.env_files), else None."""
     if _matches(path, config.templates):
         return "template"
-    if PurePosixPath(path).name.endswith(_NOT_ENV_SUFFIXES):
+    if path.rpartition("/")[2].endswith(_NOT_ENV_SUFFIXES):
         return None
     return "env" if _matches(path, config.env_files) else None
 
