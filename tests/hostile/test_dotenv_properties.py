@@ -107,6 +107,17 @@ def test_a_key_planted_among_arbitrary_lines_is_found_and_redacted(
     assert key not in printed
 
 
+@pytest.mark.parametrize("before", ["\r\rA=", "\rA=", "x\rA=", "A="])
+@pytest.mark.parametrize("body", ["0" * 24, "aZ3" * 8])
+def test_old_mac_line_ends_above_a_key_do_not_hide_it(engine: Engine, before: str, body: str) -> None:
+    """dotenv ends a line at a lone \\r, the engine only at \\n: the key's finding must stay with
+    its own line, not go to the empty `A=` above it (found by the property test above)."""
+    key = "sk_" + "live_" + body
+    data = f"{before}\n\"'\nSTRIPE_SECRET_KEY={key}\n\n".encode()
+    found = [r for r in check_template(".env.example", data, engine) if isinstance(r, Finding)]
+    assert [(f.check, f.line) for f in found] == [("env-example-value", 3)]
+
+
 @pytest.mark.parametrize(("text", "line"), [("=\r\nA=1", 2), ("0 0\r\n0\nA=1", 3), ("=\r\n=\r\nB=2\nA=1", 4)])
 def test_a_line_after_an_unparsable_crlf_line_keeps_its_number(text: str, line: int) -> None:
     entries, _ = parse(text)

@@ -20,6 +20,8 @@ from secret_hygiene.env.values import (
 )
 from secret_hygiene.model import Blob, Finding, Level, Skipped
 
+_LINE_END = re.compile(r"\r\n|\n|\r")
+
 # `KEY= # comment`: python-dotenv keeps "# comment" as the value; shells and node's dotenv read it empty.
 _COMMENT_ONLY = re.compile(r"[^=]*=[^\S\r\n]*#")
 _FIX = "replace the value with a placeholder (empty, <your-value-here>, changeme); rotate it if it was real"
@@ -92,9 +94,11 @@ def check_template(path: str, data: bytes, engine: Engine) -> Iterator[Finding |
     leaks = [f for f in engine.scan_blob(Blob(path, data)) if isinstance(f, Finding)]
     free = {r.id for r in engine.rules if r.free_value}
     lines = data.split(b"\n")
+    scanned = _scanned_lines(text)
     claimed: set[int] = set()
     for entry in entries:
-        mine = [f for f in leaks if f.line is not None and entry.line <= f.line <= entry.end_line]
+        first, last = scanned[entry.line - 1], scanned[entry.end_line - 1]
+        mine = [f for f in leaks if f.line is not None and first <= f.line <= last]
         claimed.update(id(f) for f in mine)
         if entry.value == "" or (entry.value is not None and public_demo(entry.value)):
             continue  # an empty value holds no key: a rule that read on matched the next line's text
@@ -105,9 +109,19 @@ def check_template(path: str, data: bytes, engine: Engine) -> Iterator[Finding |
             yield from (_from_leak(f, key) for f in mine)
             continue
         finding = _judge(path, entry) if names([entry.key], engine) else None
-        if finding is not None and not _allowed(lines, entry.line):
+        if finding is not None and not _allowed(lines, first):
             yield finding
     yield from (_from_leak(f, None) for f in leaks if id(f) not in claimed)
+
+
+def _scanned_lines(text: str) -> list[int]:
+    """For each line as parse() numbers them (a lone \\r ends one too, as dotenv reads it), the
+    line the engine's findings name (only \\n ends one): a template with old Mac line ends must
+    not hand a key's finding to the empty value lines above it."""
+    out = [1]
+    for end in _LINE_END.findall(text):
+        out.append(out[-1] + end.endswith("\n"))
+    return out
 
 
 def _allowed(lines: list[bytes], line: int) -> bool:
