@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from secret_hygiene.sources.files import _Ignore, gitignore_spec, walk
+from secret_hygiene.sources.files import _Ignore, walk
 from testing import git
 
 PATTERNS = ["*.o", "!keep.o", "build/", "/root.txt", "**/x/y", "doc/**/*.tmp", "!doc/a/ok.tmp", "[ab]?.log"]
@@ -15,7 +15,7 @@ PATHS = [
 
 
 def test_union_says_no_match_only_where_pathspec_decides_nothing() -> None:
-    ignore = _Ignore(gitignore_spec(PATTERNS))
+    ignore = _Ignore(PATTERNS)
     assert ignore.any is not None
     for path in PATHS:
         decided = ignore.spec.check_file(path).include is not None

@@ -128,7 +128,7 @@ def _with_ignore(directory: Path, rel: str, specs: list[tuple[str, _Ignore]]) ->
         return specs
     with open(ignore, "rb") as fh:
         lines = fh.read().decode("utf-8", "replace").splitlines()
-    return [*specs, (rel, _Ignore(gitignore_spec(lines)))]
+    return [*specs, (rel, _Ignore(lines))]
 
 
 UNREADABLE = "unreadable"
@@ -155,26 +155,56 @@ def _ignored(path: str, specs: list[tuple[str, _Ignore]]) -> bool:
 
 
 class _Ignore:
-    """One .gitignore: pathspec's matcher, and one regex that matches where any of its patterns does.
+    """One .gitignore: one regex that matches where any of its patterns does, and pathspec's
+    matcher, built only when that regex matches.
 
     pathspec tries each pattern in turn for every path (moby: 370,000 tries for 13,000 files
     under 100 .gitignore files, 1.9 s); the one alternation answers "no pattern matches" in one
     `re` call, and only a path some pattern matches goes through pathspec's precedence rules.
+    The union is made from pathspec's translations without compiling each pattern: compiling
+    moby's 1,317 patterns one by one cost 0.15 s of a 0.27 s walk, and most .gitignore files
+    never match a path.
     """
 
-    def __init__(self, spec: pathspec.GitIgnoreSpec) -> None:
-        self.spec = spec
-        regexes = [
-            getattr(p, "regex", None) for p in spec.patterns if getattr(p, "include", None) is not None
-        ]
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self._spec: pathspec.GitIgnoreSpec | None = None
         self.any: re.Pattern[str] | None = None
-        if all(isinstance(r, re.Pattern) and isinstance(r.pattern, str) for r in regexes):
-            # pathspec names the directory marker group in every pattern: unnamed in the union
-            union = "|".join(f"(?:{r.pattern.replace('(?P<ps_d>', '(?:')})" for r in regexes)  # type: ignore[union-attr]
-            try:
-                self.any = re.compile(union or "(?!)")
-            except re.error:
-                self.any = None  # pathspec alone decides
+        regexes = _translations(lines)
+        if regexes is None:
+            return  # pathspec alone decides
+        # pathspec names the directory marker group in every pattern: unnamed in the union
+        union = "|".join(f"(?:{r.replace('(?P<ps_d>', '(?:')})" for r in regexes)
+        try:
+            self.any = re.compile(union or "(?!)")
+        except re.error:
+            self.any = None
+
+    @property
+    def spec(self) -> pathspec.GitIgnoreSpec:
+        if self._spec is None:
+            self._spec = gitignore_spec(self.lines)
+        return self._spec
+
+
+def _translations(lines: list[str]) -> list[str] | None:
+    """The regex of each pattern line that is one (comments and blanks are not), as pathspec
+    translates it; None when this pathspec cannot say."""
+    try:
+        from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+    except ImportError:  # pathspec before 1.0
+        return None
+    out = []
+    for line in lines:
+        try:
+            regex, include = GitIgnoreSpecPattern.pattern_to_regex(line)
+        except ValueError:  # an invalid pattern: pathspec raises it again when it builds the spec
+            return None
+        if include is not None:
+            if not isinstance(regex, str):
+                return None
+            out.append(regex)
+    return out
 
 
 def unreadable_warning(skip: Skipped) -> Finding | None:
