@@ -49,6 +49,22 @@ def test_the_cache_entry_gives_the_same_candidates_as_a_fresh_compile(tmp_path: 
     assert len(list(tmp_path.glob("hs-*.db"))) == 1
 
 
+def test_a_damaged_group_in_the_cache_entry_is_compiled_again(tmp_path: Path) -> None:
+    """Group databases are read and checked one at a time, when first needed: a damaged one is
+    compiled from the rules again, the others still come from the entry."""
+    some = RULES[:200]
+    text = "\n".join(e for r in some for e in (*r.examples, *r.negative_examples)).encode()
+    want = Prefilter(some, cache_dir=tmp_path, decode_starts=True).candidates(text, [])
+    (entry,) = tmp_path.glob("hs-*.db")
+    data = bytearray(entry.read_bytes())
+    data[-100] ^= 0xFF  # inside the last group database
+    entry.write_bytes(bytes(data))
+    entry.chmod(0o600)
+    cached = Prefilter(some, cache_dir=tmp_path, decode_starts=True)
+    assert cached.candidates(text, []) == want
+    assert cached._groups[-1]._db is not None and cached._groups[0]._db is not None
+
+
 def test_a_changed_rule_gets_a_new_cache_entry(tmp_path: Path) -> None:
     some = RULES[:5]
     Prefilter(some, cache_dir=tmp_path)

@@ -11,10 +11,13 @@ Entries hold plain data (JSON rules, hyperscan's own serialisation), never pickl
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from secret_hygiene import atomic
 
@@ -51,24 +54,65 @@ _MAGIC = b"secret-hygiene-cache 1 sha256="
 
 def read(path: Path) -> bytes | None:
     """The entry's bytes, or None when there is none or it cannot be trusted (see module doc)."""
-    if _disabled(path):
-        return None
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as fh:
+    with _opened(path) as fh:
+        if fh is None:
+            return None
         try:
-            info = os.fstat(fh.fileno())
-            if not trusted(info):
-                return None
-            # The header line apart from the data: the data is read once, never copied (a hyperscan
-            # entry is ~15 MB).
+            # The header line apart from the data: the data is read once, never copied.
             header = fh.readline()
             data = fh.read()
         except OSError:
             return None
     return _verified(header, data)
+
+
+def read_head(path: Path) -> tuple[bytes, int] | None:
+    """The first line of the entry's data and the offset after it, the rest left unread and
+    unchecked: for an entry whose parts carry their own checksums (read_part), so a run reads
+    only the parts it needs (the hyperscan entry is ~15 MB; a commit hook needs a few hundred KB)."""
+    with _opened(path) as fh:
+        if fh is None:
+            return None
+        try:
+            header = fh.readline()
+            line = fh.readline()
+        except OSError:
+            return None
+    if not header.startswith(_MAGIC) or not line.endswith(b"\n"):
+        return None
+    return line, len(header) + len(line)
+
+
+def read_part(path: Path, offset: int, size: int, digest: str) -> bytes | None:
+    """`size` bytes at `offset` of a trusted entry, or None unless their sha256 is `digest`."""
+    with _opened(path) as fh:
+        if fh is None:
+            return None
+        try:
+            data = os.pread(fh.fileno(), size, offset)
+        except (OSError, ValueError, OverflowError):
+            return None
+    return data if len(data) == size and hashlib.sha256(data).hexdigest() == digest else None
+
+
+@contextlib.contextmanager
+def _opened(path: Path) -> Iterator[BinaryIO | None]:
+    """The entry opened for reading (no symlink followed), or None when there is none or it
+    cannot be trusted."""
+    if _disabled(path):
+        yield None
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        yield None
+        return
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            ok = trusted(os.fstat(fh.fileno()))
+        except OSError:
+            ok = False
+        yield fh if ok else None
 
 
 def trusted(info: os.stat_result) -> bool:

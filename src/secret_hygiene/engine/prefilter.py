@@ -31,7 +31,7 @@ import hashlib
 import itertools
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -64,9 +64,10 @@ HOT_KEYWORDS = frozenset(
         *(":2", "api_"),
     }
 )
-_CACHE_FORMAT = b"prefilter 3"  # bump when relax(), the grouping or the entry's layout changes
+_CACHE_FORMAT = b"prefilter 4"  # bump when relax(), the grouping or the entry's layout changes
 _REPEAT = re.compile(rb"(?<!\\)\{(\d+),(\d*)\}")
 Windows = list[tuple[int, int]] | None  # None: the whole blob
+_Part = tuple[Path, int, int, str]  # a database's place in the cache entry: path, offset, size, sha256
 
 
 def relax(pattern: bytes) -> bytes:
@@ -175,18 +176,28 @@ class Prefilter:
 
 
 class _Group:
-    """One group database: its serialised bytes until a blob first needs it, then the database."""
+    """One group database: where its bytes lie in the cache entry until a blob first needs it,
+    then the database (compiled again from the rules when those bytes are gone or damaged)."""
 
-    def __init__(self, filtered: list[int], stored: memoryview | None = None, db: Any = None) -> None:
+    def __init__(self, filtered: list[int], db: Any = None, part: _Part | None = None,
+                 compile_again: Callable[[], Any] | None = None) -> None:  # fmt: skip
         self.filtered = filtered  # the rules whose relaxed regex it holds (compiled ones)
-        self._stored = stored
         self._db = db
+        self._part = part
+        self._compile_again = compile_again
 
     def database(self) -> Any:
         if self._db is None:
-            assert hyperscan is not None and self._stored is not None
-            self._db = _loaded(self._stored)
-            self._stored = None
+            assert hyperscan is not None
+            data = cache.read_part(*self._part) if self._part is not None else None
+            try:
+                self._db = _loaded(data) if data is not None else None
+            except hyperscan.error:
+                self._db = None
+            if self._db is None:
+                assert self._compile_again is not None
+                self._db = self._compile_again()
+            self._part = self._compile_again = None
         return self._db
 
 
@@ -275,12 +286,16 @@ def _databases(
     assert hyperscan is not None
     windowed = [w is not None or n is not None for w, n in zip(width, newlines, strict=True)]
     entry = (cache_dir or cache.cache_dir()) / f"hs-{_key(rules, windowed, decode_starts)}.db"
-    stored = cache.read(entry)
-    if stored is not None:
-        loaded = _unpacked(stored)
-        if loaded is not None:
-            return loaded
+
+    def exprs_of(members: Sequence[int]) -> dict[int, tuple[bytes, int]]:
+        # windows need every end; a rule run on whole blobs needs one
+        flags = [hs.HS_FLAG_PREFILTER | (0 if windowed[ri] else hs.HS_FLAG_SINGLEMATCH) for ri in members]
+        return {ri: (relax(rules[ri].regex), f) for ri, f in zip(members, flags, strict=True)}
+
     hs = hyperscan
+    loaded = _unpacked(entry, lambda members: lambda: _compiled(exprs_of(members)))
+    if loaded is not None:
+        return loaded
     single = hs.HS_FLAG_SINGLEMATCH
     first: dict[int, tuple[bytes, int]] = {
         _KEYWORD_BASE + ki: (re.escape(kw).encode("utf-8"), hs.HS_FLAG_CASELESS | single)
@@ -291,11 +306,7 @@ def _databases(
     db = _compiled(first)
     groups: list[_Group] = []
     for members in groups_of(rules):
-        # windows need every end; a rule run on whole blobs needs one
-        exprs = {
-            ri: (relax(rules[ri].regex), hs.HS_FLAG_PREFILTER | (0 if windowed[ri] else single))
-            for ri in members
-        }
+        exprs = exprs_of(members)
         try:
             groups.append(_Group(sorted(exprs), db=_compiled(exprs)))
         except hs.error:
@@ -325,41 +336,59 @@ def _compiled(exprs: Mapping[int, tuple[bytes, int]]) -> Any:
     return db
 
 
-def _loaded(stored: memoryview) -> Any:
+def _loaded(stored: bytes) -> Any:
     assert hyperscan is not None
-    db = hyperscan.loadb(bytes(stored), hyperscan.HS_MODE_BLOCK)
+    db = hyperscan.loadb(stored, hyperscan.HS_MODE_BLOCK)
     db.scratch = hyperscan.Scratch(db)  # a loaded database comes without scratch space
     return db
 
 
 def _packed(db: Any, groups: Sequence[_Group]) -> bytes:
-    """One cache entry: a JSON line (each group's rules and byte size), then the databases' bytes."""
+    """One cache entry: a JSON line (each group's rules, each database's size and sha256), then
+    the databases' bytes."""
     assert hyperscan is not None
     blobs = [hyperscan.dumpb(db)] + [hyperscan.dumpb(g.database()) for g in groups]
-    head = {"groups": [g.filtered for g in groups], "sizes": [len(b) for b in blobs]}
+    head = {
+        "groups": [g.filtered for g in groups],
+        "sizes": [len(b) for b in blobs],
+        "sha256": [hashlib.sha256(b).hexdigest() for b in blobs],
+    }
     return json.dumps(head, separators=(",", ":")).encode() + b"\n" + b"".join(blobs)
 
 
-def _unpacked(stored: bytes) -> tuple[Any, list[_Group]] | None:
+def _unpacked(
+    entry: Path, compile_again: Callable[[list[int]], Callable[[], Any]]
+) -> tuple[Any, list[_Group]] | None:
     """What _packed wrote, or None when it is not that (the entry is rebuilt).
 
-    Group databases stay views into `stored` until used: a pre-commit run on a few files
-    copies and loads only the groups their keywords call for.
+    Only the head and the keyword database are read now; each group database is read (and its
+    checksum checked) the first time a blob needs it, so a pre-commit run on a few files reads a
+    few hundred KB of a 15 MB entry.
     """
     assert hyperscan is not None
-    newline = stored.find(b"\n")
-    try:
-        head = json.loads(stored[:newline])
-        sizes, members = head["sizes"], head["groups"]
-        offsets = [newline + 1]
-        for size in sizes:
-            offsets.append(offsets[-1] + int(size))
-        if newline < 0 or offsets[-1] != len(stored) or len(members) != len(sizes) - 1:
-            return None
-        view = memoryview(stored)
-        parts = [view[a:b] for a, b in itertools.pairwise(offsets)]
-        db = _loaded(parts[0])
-    except (ValueError, KeyError, TypeError, hyperscan.error):
+    found = cache.read_head(entry)
+    if found is None:
         return None
-    groups = [_Group([int(ri) for ri in m], stored=p) for m, p in zip(members, parts[1:], strict=True)]
+    line, offset = found
+    try:
+        head = json.loads(line)
+        sizes = [int(n) for n in head["sizes"]]
+        digests = [str(d) for d in head["sha256"]]
+        members = [[int(ri) for ri in m] for m in head["groups"]]
+        if len(sizes) != len(digests) or len(members) != len(sizes) - 1 or min(sizes, default=-1) < 0:
+            return None
+    except (ValueError, KeyError, TypeError):
+        return None
+    offsets = list(itertools.accumulate(sizes, initial=offset))
+    parts: list[_Part] = [(entry, at, n, d) for at, n, d in zip(offsets[:-1], sizes, digests, strict=True)]
+    first = cache.read_part(*parts[0])
+    if first is None:
+        return None
+    try:
+        db = _loaded(first)
+    except hyperscan.error:
+        return None
+    groups = [
+        _Group(m, part=p, compile_again=compile_again(m)) for m, p in zip(members, parts[1:], strict=True)
+    ]
     return db, groups
