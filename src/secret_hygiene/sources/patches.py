@@ -1,10 +1,10 @@
 """Streaming `git log -p` / `git diff` output -> one Blob of added lines per file per commit (issue 4).
 
-Nothing here holds a whole history: the parser reads one line at a time and keeps only the file
-being parsed. A Blob holds the hunk lines of one file in one commit: the added lines plus one line
-of context above and below, so that an allow comment on the line above an added key still counts.
-`only_lines` marks the added lines (the only ones reported) and `line_map` gives each line its
-number in the file as of that commit.
+Nothing here holds a whole history: the parser reads a block of lines at a time and keeps only
+the file being parsed. A Blob holds the hunk lines of one file in one commit: the added lines plus
+one line of context above and below, so that an allow comment on the line above an added key still
+counts. `only_lines` marks the added lines (the only ones reported) and `line_map` gives each line
+its number in the file as of that commit.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import enum
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from io import BufferedIOBase
+from itertools import chain, compress, count, islice, repeat
+from operator import itemgetter
 from typing import IO, TypeAlias
 
 from secret_hygiene.model import Blob, Skipped
@@ -29,8 +31,10 @@ PATCH_OPTIONS = (
 # One line that starts each commit: NUL, full SHA, author date (strict ISO 8601).
 COMMIT_FORMAT = "--format=%x00%H %aI"
 
-_PLUS, _MINUS, _SPACE, _NEWLINE = 43, 45, 32, 10
-_DRAIN = 1 << 20  # bytes per read while dropping the rest of an over-long line
+_PLUS, _MINUS, _SPACE, _NEWLINE, _BACKSLASH, _AT = 43, 45, 32, 10, 92, 64
+_BLOCK = 1 << 16  # bytes per read of git's output (a pipe holds 64 KiB)
+_BATCH = 4096  # lines per block when parsing lines given one by one
+_AFTER_MARKER = itemgetter(slice(1, None))  # a hunk line less its first byte
 
 
 class Drop(enum.Enum):
@@ -81,24 +85,65 @@ def parse(
 
     Given a stream (git's stdout), lines are read with a bound, so memory stays flat whatever
     the longest line: a line over the cap only needs enough of it to know it is over.
+
+    A history is millions of lines, and per-line Python work is most of this parser's cost, so
+    hunk lines, most of them, go through one tight loop that tells them apart by their first byte
+    and keeps them as they are (done() strips the markers). A file's hunks run from its first
+    "@@ " line to the next "diff --git " or commit line: no other line git writes there starts
+    with a hunk line's marker, so hunk counts are not needed to find where they end. The size
+    cap and memory are checked once per block of lines.
     """
-    state = _File("", None, date, max_size, DROP)
-    stream = bounded_lines(lines, max_size + 2) if isinstance(lines, BufferedIOBase) else iter(lines)
-    for line in stream:
-        if line.startswith(b"diff --git "):
-            yield from state.done()
-            path = diff_path(line[11:].rstrip(b"\n"))
-            state = _File(path, state.commit, state.date, max_size, verdict(path))
-        elif line.startswith(b"@@ "):
-            state.hunk(stream, *_hunk(line))
-        elif line[:1] == b"\0":
-            yield from state.done()
-            sha, _, when = line[1:].rstrip(b"\n").decode("ascii", "replace").partition(" ")
-            state = _File("", sha, when or None, max_size, DROP)
-            yield CommitStart(sha, when)
-        else:
-            state.header(line)
-    yield from state.done()
+    if isinstance(lines, BufferedIOBase):
+        blocks = line_blocks(lines, max_size + 2)
+    else:
+        it = (line for line in lines if line)
+        blocks = iter(lambda: list(islice(it, _BATCH)), [])
+    file = _File("", None, date, max_size, DROP)
+    kept, size = file.lines, 0  # the file's kept hunk lines; bytes of its added lines
+    in_hunk, start, first = False, 0, 0  # in a hunk; its first line's number and index in kept
+    for block in blocks:
+        for line in block:
+            c = line[0]
+            if in_hunk:
+                if c == _PLUS:
+                    kept.append(line)
+                    size += len(line) - 1
+                    continue
+                if c == _SPACE:
+                    kept.append(line)
+                    continue
+                if c == _MINUS:
+                    continue
+                if c == _NEWLINE:  # an empty context line (suppressBlankEmpty)
+                    kept.append(b" \n")
+                    continue
+                if c == _BACKSLASH:  # "\ No newline at end of file"
+                    continue
+                in_hunk = False
+                file.line_map += range(start, start + len(kept) - first)  # the new side's lines
+            if c == _AT and line.startswith(b"@@ "):
+                in_hunk, start, first = True, _new_start(line), len(kept)
+            elif line.startswith(b"diff --git "):
+                yield from file.done(size)
+                path = diff_path(line[11:].rstrip(b"\n"))
+                file = _File(path, file.commit, file.date, max_size, verdict(path))
+                kept, size = file.lines, 0
+            elif c == 0:
+                yield from file.done(size)
+                sha, _, when = line[1:].rstrip(b"\n").decode("ascii", "replace").partition(" ")
+                file = _File("", sha, when or None, max_size, DROP)
+                kept, size = file.lines, 0
+                yield CommitStart(sha, when)
+            elif c in b"Bin":  # the headers that matter: "Binary files", "new [file] mode", "index"
+                file.header(line)
+        file.cap(size)
+        if file.skip is not None:  # a skipped file's lines are read and dropped
+            kept.clear()
+            file.line_map.clear()
+            first = 0
+    if in_hunk:
+        file.line_map += range(start, start + len(kept) - first)
+    yield from file.done(size)
 
 
 def bounded_lines(stream: BufferedIOBase, limit: int) -> Iterator[bytes]:
@@ -106,67 +151,62 @@ def bounded_lines(stream: BufferedIOBase, limit: int) -> Iterator[bytes]:
 
     A diff line cut here holds a marker byte and more than the size cap: an added line makes its
     file "larger than the size cap", a removed one is not kept, and a context line keeps its
-    head; the newline keeps every later line in its place.
+    head; the newline keeps every later line in its place. A last line without a newline comes
+    as it is (if not cut).
     """
-    readline = stream.readline
-    while line := readline(limit):
-        if len(line) == limit and not line.endswith(b"\n"):
-            while (rest := readline(_DRAIN)) and not rest.endswith(b"\n"):
-                pass  # the rest of an over-long line, read and dropped in bounded pieces
-            line += b"\n"
-        yield line
+    return chain.from_iterable(line_blocks(stream, limit))
+
+
+def line_blocks(stream: BufferedIOBase, limit: int) -> Iterator[list[bytes]]:
+    """The lines of bounded_lines() in lists, one per block read from `stream`.
+
+    Reading a block at a time and splitting it in C costs far less than a readline() per line.
+    Only the head of an unfinished line is carried to the next block, at most `limit` bytes;
+    the rest of an over-long line is read and dropped, so memory stays bounded.
+    """
+    read = stream.read1
+    head = b""  # the start of a line that goes on in the next block
+    over = False  # head is cut: the rest of its line is dropped
+    while block := read(_BLOCK):
+        if over:
+            nl = block.find(b"\n")
+            if nl < 0:
+                continue
+            block, over = block[nl:], False  # its newline ends head's line
+        last = block.rfind(b"\n") + 1  # the end of the block's last whole line
+        if not last:
+            head += block[: limit - len(head)]
+            over = len(head) >= limit
+            continue
+        whole = block[:last]
+        if b"\r" not in whole or whole.count(b"\r") == whole.count(b"\r\n"):
+            lines = whole.splitlines(keepends=True)  # the same as a split at "\n" without a lone \r
+        else:
+            lines = [line + b"\n" for line in whole[:-1].split(b"\n")]
+        if head:
+            lines[0] = head + lines[0]
+        if len(head) + last > limit + 1 and max(map(len, lines)) > limit + 1:  # a line to cut
+            lines = [line if len(line) <= limit + 1 else line[:limit] + b"\n" for line in lines]
+        yield lines
+        head = block[last : last + limit]
+        over = len(head) >= limit
+    if head:
+        yield [head + b"\n" if over else head]
 
 
 class _File:
-    """The hunks of one file in one commit, as they are read."""
+    """The hunks of one file in one commit, as parse() reads them."""
 
     def __init__(self, path: str, commit: str | None, date: str | None, max_size: int, skip: PathVerdict):
         self.path, self.commit, self.date, self.max_size = path, commit, date, max_size
         self.skip = skip
-        self.pieces: list[bytes] = []
-        self.line_map: list[int] = []
-        self.added: list[int] = []
-        self.size = 0
+        self.lines: list[bytes] = []  # the kept hunk lines as read: "+" added, " " context
+        self.line_map: list[int] = []  # each kept line's number in the file
 
-    def hunk(self, lines: Iterator[bytes], old: int, new: int, lineno: int) -> None:
-        """Consume one hunk's lines from `lines` (the hot loop: locals only)."""
-        if old <= 0 and new <= 0:
-            return
-        keep = self.skip is None
-        pieces, line_map, added = self.pieces, self.line_map, self.added
-        size, cap = self.size, self.max_size
-        for line in lines:
-            c = line[0]
-            if c == _PLUS:
-                if keep:
-                    pieces.append(line[1:])
-                    line_map.append(lineno)
-                    added.append(len(pieces))
-                    size += len(line) - 1
-                    if size > cap:
-                        keep = self._too_big()
-                lineno += 1
-                new -= 1
-            elif c in (_SPACE, _NEWLINE):  # _NEWLINE: an empty context line (suppressBlankEmpty)
-                if keep:
-                    pieces.append(line[1:] if c == _SPACE else line)
-                    line_map.append(lineno)
-                lineno += 1
-                old -= 1
-                new -= 1
-            elif c == _MINUS:
-                old -= 1
-            # "\ No newline at end of file" counts as neither side
-            if old <= 0 and new <= 0:
-                break
-        self.size = size
-
-    def _too_big(self) -> bool:
-        self.skip = f"added lines larger than the size cap (over {self.max_size} bytes)"
-        self.pieces.clear()
-        self.line_map.clear()
-        self.added.clear()
-        return False
+    def cap(self, size: int) -> None:
+        """Skip the file if `size`, the bytes of its added lines so far, is over the size cap."""
+        if size > self.max_size and self.skip is None:
+            self.skip = f"added lines larger than the size cap (over {self.max_size} bytes)"
 
     def header(self, line: bytes) -> None:
         if line.startswith(b"Binary files ") and self.skip is None:
@@ -176,22 +216,22 @@ class _File:
         ):
             self.skip = DROP  # a submodule commit pointer: submodules are not entered
 
-    def done(self) -> Iterator[Blob | Skipped]:
+    def done(self, size: int) -> Iterator[Blob | Skipped]:
+        """The file's Blob or Skipped record, if any; `size` is the bytes of its added lines."""
+        self.cap(size)
         if not self.path or self.skip is DROP:
             return
         if self.skip is not None:
             yield Skipped(self.path, self.skip, self.commit)
-        elif self.added:
-            data = b"".join(self.pieces)
-            yield Blob(self.path, data, self.commit, tuple(self.line_map), frozenset(self.added), self.date)
+        elif added := frozenset(compress(count(1), map(bytes.startswith, self.lines, repeat(b"+")))):
+            data = b"".join(map(_AFTER_MARKER, self.lines))
+            yield Blob(self.path, data, self.commit, tuple(self.line_map), added, self.date)
 
 
-def _hunk(line: bytes) -> tuple[int, int, int]:
-    """(old count, new count, new start) from `@@ -a[,b] +c[,d] @@`."""
-    old, new = line[3 : line.index(b" @@", 3)].split(b" ")[:2]
-    old_count = int(old.partition(b",")[2] or 1)
-    start, _, count = new[1:].partition(b",")
-    return old_count, int(count or 1), int(start)
+def _new_start(line: bytes) -> int:
+    """The new side's first line number, c, from `@@ -a[,b] +c[,d] @@`."""
+    new = line[line.index(b" +", 3) + 2 : line.index(b" @@", 3)]
+    return int(new.partition(b",")[0])
 
 
 def diff_path(rest: bytes) -> str:
