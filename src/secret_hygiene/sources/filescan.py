@@ -24,6 +24,9 @@ from secret_hygiene.sources.files import read_files, unreadable_warning
 # Below this many bytes a pool costs more (fork, result pickling) than it saves.
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 CHUNK_BYTES = 2 * 1024 * 1024
+# From this many files a pool pays whatever their sizes; chunks are then this many files.
+PARALLEL_MIN_FILES = 2048
+CHUNK_FILES = 256
 
 # One chunk's findings and skips, lines read, detect-secrets' findings.
 _Scanned = tuple[list[Finding | Skipped], int, list[Finding]]
@@ -82,6 +85,14 @@ def scan_files(
 
 
 def _chunks(root: Path, rels: Sequence[str]) -> list[list[str]]:
+    """The files cut into chunks for the workers, or [] when a pool would not pay.
+
+    A tree of many files is cut by count, without a stat of each file first (moby's 13,000:
+    0.06 s before the pool could start); chunks are taken one at a time, so a chunk holding a
+    big file does not hold the others up. A short list is cut by bytes.
+    """
+    if len(rels) >= PARALLEL_MIN_FILES:
+        return [list(rels[i : i + CHUNK_FILES]) for i in range(0, len(rels), CHUNK_FILES)]
     sizes = []
     for rel in rels:
         try:
