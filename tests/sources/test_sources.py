@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from secret_hygiene.errors import GitError
 from secret_hygiene.model import Skipped
+from secret_hygiene.sources import git as gitrepo
 from secret_hygiene.sources.files import read_file, walk
 from testing import commit, github_token, run_cli
 
@@ -201,3 +203,20 @@ def test_a_directory_the_user_cannot_list_is_a_warning_under_no_git(plain_dir: P
     (warning,) = findings(plain.stdout)
     assert plain.returncode == 0 and (warning["check"], warning["path"]) == ("unreadable-file", "sub/")
     assert strict.returncode == 1
+
+
+def test_git_listings_run_at_once_give_each_result_in_its_place_and_raise_a_failure(git_repo: Path) -> None:
+    """at_once runs the env check's work-tree listings in threads: results keep their order, and
+    a failing git command is the caller's exception, not a lost thread's."""
+    commit(git_repo, {"a.txt": "x\n", ".gitignore": "*.log\n"})
+    (git_repo / "new.txt").write_text("y\n", encoding="utf-8")
+    (git_repo / "run.log").write_text("z\n", encoding="utf-8")
+    repo = gitrepo.open_repo(git_repo)
+    tracked, untracked, ignored = gitrepo.at_once(
+        lambda: gitrepo.ls_files(repo, []),
+        lambda: gitrepo.ls_files(repo, [], untracked=True),
+        lambda: gitrepo.ignored_files(repo),
+    )
+    assert (tracked, untracked, ignored) == ([".gitignore", "a.txt"], ["new.txt"], ["run.log"])
+    with pytest.raises(GitError):
+        gitrepo.at_once(lambda: gitrepo.ls_files(repo, []), lambda: gitrepo.run(repo, "no-such-command"))
