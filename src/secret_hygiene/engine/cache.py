@@ -54,33 +54,31 @@ _MAGIC = b"secret-hygiene-cache 1 sha256="
 
 def read(path: Path) -> bytes | None:
     """The entry's bytes, or None when there is none or it cannot be trusted (see module doc)."""
-    with _opened(path) as fh:
-        if fh is None:
-            return None
-        try:
-            # The header line apart from the data: the data is read once, never copied.
-            header = fh.readline()
-            data = fh.read()
-        except OSError:
-            return None
-    return _verified(header, data)
+    found = _header_and(path, whole=True)
+    return None if found is None else _verified(*found)
 
 
 def read_head(path: Path) -> tuple[bytes, int] | None:
     """The first line of the entry's data and the offset after it, the rest left unread and
     unchecked: for an entry whose parts carry their own checksums (read_part), so a run reads
     only the parts it needs (the hyperscan entry is ~15 MB; a commit hook needs a few hundred KB)."""
+    found = _header_and(path, whole=False)
+    if found is None or not found[0].startswith(_MAGIC) or not found[1].endswith(b"\n"):
+        return None
+    return found[1], len(found[0]) + len(found[1])
+
+
+def _header_and(path: Path, whole: bool) -> tuple[bytes, bytes] | None:
+    """The entry's checksum line, then the rest of it (`whole`) or its next line; the data is
+    read once, never copied."""
     with _opened(path) as fh:
         if fh is None:
             return None
         try:
             header = fh.readline()
-            line = fh.readline()
+            return header, fh.read() if whole else fh.readline()
         except OSError:
             return None
-    if not header.startswith(_MAGIC) or not line.endswith(b"\n"):
-        return None
-    return line, len(header) + len(line)
 
 
 def read_part(path: Path, offset: int, size: int, digest: str) -> bytes | None:
