@@ -64,3 +64,15 @@ def test_a_clean_history_has_no_name_findings(git_repo: Path) -> None:
     git(git_repo, "branch", "feature/rotate-api-key")
     run = run_cli(["history", "--format", "json"], git_repo)
     assert run.code == 0 and names_of(run.out) == []
+
+
+def test_a_key_in_the_name_of_an_empty_file_is_found_at_the_commit_that_added_it(git_repo: Path) -> None:
+    """Changed paths come from the walk's own patches: a file with no lines (no hunk) and one
+    only deleted later still name their oldest commit, as `git log --name-only` would."""
+    in_empty, in_deleted = github_token(104), github_token(105)
+    first = commit(git_repo, {f"keys/{in_empty}": "", f"old/{in_deleted}.txt": "x\n"}, "add")
+    commit(git_repo, {f"keys/{in_empty}": "now with a line\n"}, "fill it")
+    commit(git_repo, {f"old/{in_deleted}.txt": None}, "remove")
+    run = run_cli(["history", "--format", "json"], git_repo)
+    found = [f for f in json.loads(run.out)["findings"] if f["check"] == "leak-name"]
+    assert sorted((f["path"].split("/")[0], f["commit"]) for f in found) == [("keys", first), ("old", first)]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from secret_hygiene.checks import history as history_cmd
+from secret_hygiene.engine import names
 from testing import commit, git, github_token, run_cli
 
 
@@ -69,13 +70,13 @@ def test_keys_in_messages_and_paths_are_found_by_a_worker_as_by_one_pipe(
     commit(git_repo, {f"keys/{in_path}.txt": "x\n"}, when="2024-01-03T00:00:00")
     commit(git_repo, {"c.py": f"K = '{in_file}'\n"}, f"again {in_message}", when="2024-01-04T00:00:00")
     in_main: list[int] = []
-    real = history_cmd._named
+    real = names.message_and_ref_findings
 
     def spy(*args: Any) -> Any:
         in_main.append(1)  # appended in a worker's memory when a worker runs it
         return real(*args)
 
-    monkeypatch.setattr(history_cmd, "_named", spy)
+    monkeypatch.setattr(names, "message_and_ref_findings", spy)
     monkeypatch.setattr(history_cmd, "PARALLEL_MIN_COMMITS", 1)
     one_code, one, one_line = report(git_repo, "--jobs", "1")
     assert len(in_main) == 2  # one pipe: the main process searched (report() runs twice)

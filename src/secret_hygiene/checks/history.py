@@ -89,14 +89,11 @@ def history_report(
     jobs = 1 if engine.dropped is not None else jobs  # --explain: this process's engine records drops
     walk = walk_history(repo, revs, engine, project, stderr, notes, jobs)
     report = walk.report(notes)
-    named = walk.named if walk.named is not None else _named(repo, revs, engine, project)
+    found = walk.named if walk.named is not None else names.message_and_ref_findings(repo, revs, engine)
+    changed = names.changed_path_findings(walk.changed, engine, lambda path: not project.excluded(path))
+    named = names.combined(found, changed)
     # redact: the reporters' guard reuses this engine instead of loading the packs again
     return replace(report, findings=(*report.findings, *named), redact=Redactor(engine))
-
-
-def _named(repo: Repo, revs: list[str], engine: Engine, project: Project) -> list[Finding]:
-    """Keys in the commit messages, changed paths (those the config does not drop) and ref names."""
-    return names.history_findings(repo, revs, engine, lambda path: not project.excluded(path))
 
 
 OLD_GIT_NOTE = "git older than 2.36: changes made in merge commits themselves were not scanned"
@@ -157,9 +154,10 @@ def _walk(
     `git log -p` alone costs more than the scan (kafka: 15 s of 22 s), so one pipe caps the
     speed at git's; slices spread git's diffing over the cores too. The slices are replayed in
     order, newest first, so each secret's oldest commit is kept exactly as one pipe keeps it.
-    With workers, the keys in commit messages, paths and ref names (names.py, about 3 s of CPU
-    on kafka, most of it in two more `git log`s) are looked for by a worker too, as the first
-    task, instead of after the walk while one core waits.
+    The changed paths whose names are scanned (names.py) are collected from the same patches;
+    asking git for them again (`git log --name-only`) cost 1.3 s of CPU on kafka. With workers,
+    the keys in commit messages and ref names are looked for by a worker too, as the first task,
+    instead of after the walk while one core waits.
     """
     scan = Walk(engine)
     config = project.config
@@ -169,7 +167,7 @@ def _walk(
         if len(commits) < PARALLEL_MIN_COMMITS:
             log = patches.log_args(revs, merges)
             with gitrepo.stream(repo, *log, config=patches.PATCH_CONFIG) as out:
-                scan.feed(patches.parse(out, config.max_file_size, project.judge), bar)
+                scan.feed(patches.parse(out, config.max_file_size, project.judge, changed=scan.changed), bar)
         else:
             import multiprocessing  # only long histories pay for the pool machinery
 
@@ -201,16 +199,16 @@ def _walk_slice(commits: list[str]) -> Walk:
     part = Walk(engine)
     log = patches.log_args(commits, merges)
     with gitrepo.stream(repo, log[0], "--no-walk=unsorted", *log[1:], config=patches.PATCH_CONFIG) as out:
-        part.feed(patches.parse(out, project.config.max_file_size, project.judge), None)
+        part.feed(patches.parse(out, project.config.max_file_size, project.judge, changed=part.changed), None)
     part.engine = None
     return part
 
 
-def _named_job() -> list[Finding]:
-    """A worker's search of the commit messages, changed paths and ref names of the walk's revs."""
+def _named_job() -> tuple[list[Finding], list[Finding]]:
+    """A worker's search of the commit messages and ref names (the changed paths come with the walk)."""
     assert _job is not None
-    repo, engine, project, _, revs = _job
-    return _named(repo, revs, engine, project)
+    repo, engine, _, _, revs = _job
+    return names.message_and_ref_findings(repo, revs, engine)
 
 
 @dataclass
@@ -225,7 +223,9 @@ class Walk:
     scanned: int = 0
     commits: int = 0
     lines: int = 0
-    named: list[Finding] | None = None  # names.history_findings, when a worker already ran it
+    named: tuple[list[Finding], list[Finding]] | None = None  # keys in messages and refs, from a worker
+    # Each path the walk's patches add or change, at its oldest commit (engine/names.py reads them).
+    changed: dict[str, str | None] = field(default_factory=dict)
 
     def feed(self, items: Iterable[patches.CommitStart | Blob | Skipped], bar: Any) -> None:
         """Scan every Blob of a `patches.parse` stream; count and tick the progress bar at each commit."""
@@ -278,6 +278,7 @@ class Walk:
         self.commits += part.commits
         self.lines += part.lines
         self.skipped += part.skipped
+        self.changed.update(part.changed)  # the part's commits are older: its commit for a path wins
         for key, finding in part.oldest.items():
             seen = self.oldest.get(key)
             if seen is None or seen.commit != finding.commit:

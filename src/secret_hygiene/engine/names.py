@@ -9,8 +9,7 @@ the matched span wherever the name is printed.
 from __future__ import annotations
 
 import bisect
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from secret_hygiene.engine.scanner import Engine
@@ -18,7 +17,6 @@ from secret_hygiene.model import Blob, Finding
 from secret_hygiene.sources import git as gitrepo
 
 CHECK = "leak-name"
-_SHA = re.compile(r"[0-9a-f]{40,64}")
 
 
 def _found(engine: Engine, texts: Sequence[str]) -> Iterator[tuple[int, Finding]]:
@@ -57,24 +55,52 @@ def path_findings(paths: Iterable[str], engine: Engine, commit: str | None = Non
 
 
 def history_findings(
-    repo: gitrepo.Repo, revs: Sequence[str], engine: Engine, keep: Callable[[str], bool] = lambda _: True
+    repo: gitrepo.Repo,
+    revs: Sequence[str],
+    engine: Engine,
+    paths: Mapping[str, str | None],
+    keep: Callable[[str], bool] = lambda _: True,
 ) -> list[Finding]:
-    """Keys in the commit messages and changed paths (those `keep` accepts) of `revs`, and in the
-    repository's ref names; each key once per place, at the oldest commit that holds it."""
-    found: dict[tuple[str, str], Finding] = {}
+    """Keys in the commit messages of `revs`, in the changed `paths` (each mapped to the oldest
+    commit that adds or changes it, as the history walk's patches showed them; those `keep`
+    accepts) and in the repository's ref names; each key once per place, at the oldest commit."""
+    return combined(message_and_ref_findings(repo, revs, engine), changed_path_findings(paths, engine, keep))
+
+
+def message_and_ref_findings(
+    repo: gitrepo.Repo, revs: Sequence[str], engine: Engine
+) -> tuple[list[Finding], list[Finding]]:
+    """Keys in the commit messages of `revs` (each at its oldest commit) and in the ref names."""
     messages = list(_messages(repo, revs))  # newest first: a later (older) commit wins
+    by_message: dict[str, Finding] = {}
     for i, f in _found(engine, [m for _, m in messages]):
-        found[(f.fingerprint, "")] = _as_name(f, "commit message", "", messages[i][0], line=True)
-    oldest = {path: sha for sha, path in _paths(repo, revs) if keep(path)}
-    paths = list(oldest)
-    for i, f in _found(engine, paths):
-        found[(f.fingerprint, paths[i])] = _as_name(f, "file name", paths[i], oldest[paths[i]])
+        by_message[f.fingerprint] = _as_name(f, "commit message", "", messages[i][0], line=True)
     refs = gitrepo.run_bytes(repo, "for-each-ref", "--format=%(refname)%00%(objectname)")
     pairs = [line.partition("\0") for line in refs.decode("utf-8", "surrogateescape").splitlines()]
+    by_ref: dict[tuple[str, str], Finding] = {}
     for i, f in _found(engine, [ref for ref, _, _ in pairs]):
         ref, _, sha = pairs[i]
-        found.setdefault((f.fingerprint, ref), _as_name(f, "ref name", ref, sha or None))
+        by_ref.setdefault((f.fingerprint, ref), _as_name(f, "ref name", ref, sha or None))
+    return list(by_message.values()), list(by_ref.values())
+
+
+def changed_path_findings(
+    paths: Mapping[str, str | None], engine: Engine, keep: Callable[[str], bool] = lambda _: True
+) -> list[Finding]:
+    """Keys in the changed paths `keep` accepts, each at the commit `paths` maps it to."""
+    kept = [path for path in paths if keep(path)]
+    found = {
+        (f.fingerprint, kept[i]): _as_name(f, "file name", kept[i], paths[kept[i]])
+        for i, f in _found(engine, kept)
+    }
     return list(found.values())
+
+
+def combined(messages_and_refs: tuple[list[Finding], list[Finding]], changed: list[Finding]) -> list[Finding]:
+    """Messages, paths, then ref names; a ref name's key already found as a path is not repeated."""
+    messages, refs = messages_and_refs
+    seen = {(f.fingerprint, f.path) for f in changed}
+    return [*messages, *changed, *(f for f in refs if (f.fingerprint, f.path) not in seen)]
 
 
 def _messages(repo: gitrepo.Repo, revs: Sequence[str]) -> Iterator[tuple[str, str]]:
@@ -83,19 +109,3 @@ def _messages(repo: gitrepo.Repo, revs: Sequence[str]) -> Iterator[tuple[str, st
     parts = out.decode("utf-8", "surrogateescape").split("\0")
     for i in range(0, len(parts) - 1, 2):
         yield parts[i].strip(), parts[i + 1]
-
-
-def _paths(repo: gitrepo.Repo, revs: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """(sha, path) for every path each commit adds or changes."""
-    out = gitrepo.run_bytes(
-        repo, "log", "-z", "--no-renames", "--diff-filter=AMT", "--name-only", "--format=%x00%H", *revs, "--"
-    )
-    sha, after_break, first = "", False, False
-    for token in out.decode("utf-8", "surrogateescape").split("\0"):
-        if after_break and _SHA.fullmatch(token):
-            sha, after_break, first = token, False, True
-        elif token == "":
-            after_break = True
-        else:  # git puts a line break between a commit's header and its first path
-            yield sha, token[1:] if first and token.startswith("\n") else token
-            after_break = first = False

@@ -80,8 +80,13 @@ def parse(
     max_size: int,
     verdict: Verdict = lambda _: None,
     date: str | None = None,
+    changed: dict[str, str | None] | None = None,
 ) -> Iterator[CommitStart | Blob | Skipped]:
     """CommitStarts, then a Blob (or Skipped) for each file with added lines in that commit.
+
+    `changed`, if given, gets each path the stream adds or changes (not deletes), mapped to its
+    commit; a later (older) commit overwrites, so a newest-first log leaves each path's oldest.
+    History scans the names in it (engine/names.py) instead of asking git for them again.
 
     Given a stream (git's stdout), lines are read with a bound, so memory stays flat whatever
     the longest line: a line over the cap only needs enough of it to know it is over.
@@ -98,7 +103,7 @@ def parse(
     else:
         it = (line for line in lines if line)
         blocks = iter(lambda: list(islice(it, _BATCH)), [])
-    file = _File("", None, date, max_size, DROP)
+    file = _File("", None, date, max_size, DROP, changed)
     kept, size = file.lines, 0  # the file's kept hunk lines; bytes of its added lines
     in_hunk, start, first = False, 0, 0  # in a hunk; its first line's number and index in kept
     for block in blocks:
@@ -126,15 +131,17 @@ def parse(
             elif line.startswith(b"diff --git "):
                 yield from file.done(size)
                 path = diff_path(line[11:].rstrip(b"\n"))
-                file = _File(path, file.commit, file.date, max_size, verdict(path))
+                file = _File(path, file.commit, file.date, max_size, verdict(path), changed)
                 kept, size = file.lines, 0
             elif c == 0:
                 yield from file.done(size)
                 sha, _, when = line[1:].rstrip(b"\n").decode("ascii", "replace").partition(" ")
-                file = _File("", sha, when or None, max_size, DROP)
+                file = _File("", sha, when or None, max_size, DROP, changed)
                 kept, size = file.lines, 0
                 yield CommitStart(sha, when)
-            elif c in b"Bin":  # the headers that matter: "Binary files", "new [file] mode", "index"
+            elif (
+                c in b"Bind"
+            ):  # the headers that matter: "Binary files", "new [file] mode", "index", "deleted"
                 file.header(line)
         file.cap(size)
         if file.skip is not None:  # a skipped file's lines are read and dropped
@@ -197,9 +204,14 @@ def line_blocks(stream: BufferedIOBase, limit: int) -> Iterator[list[bytes]]:
 class _File:
     """The hunks of one file in one commit, as parse() reads them."""
 
-    def __init__(self, path: str, commit: str | None, date: str | None, max_size: int, skip: PathVerdict):
+    def __init__(
+        self, path: str, commit: str | None, date: str | None, max_size: int, skip: PathVerdict,
+        changed: dict[str, str | None] | None = None,
+    ):  # fmt: skip
         self.path, self.commit, self.date, self.max_size = path, commit, date, max_size
         self.skip = skip
+        self.changed = changed  # parse()'s `changed`
+        self.deleted = False
         self.lines: list[bytes] = []  # the kept hunk lines as read: "+" added, " " context
         self.line_map: list[int] = []  # each kept line's number in the file
 
@@ -211,6 +223,8 @@ class _File:
     def header(self, line: bytes) -> None:
         if line.startswith(b"Binary files ") and self.skip is None:
             self.skip = "binary"
+        elif line.startswith(b"deleted file mode "):
+            self.deleted = True
         elif line.startswith((b"new file mode 160000", b"new mode 160000")) or (
             line.startswith(b"index ") and line.rstrip().endswith(b" 160000")
         ):
@@ -218,6 +232,8 @@ class _File:
 
     def done(self, size: int) -> Iterator[Blob | Skipped]:
         """The file's Blob or Skipped record, if any; `size` is the bytes of its added lines."""
+        if self.changed is not None and self.path and not self.deleted:
+            self.changed[self.path] = self.commit
         self.cap(size)
         if not self.path or self.skip is DROP:
             return
