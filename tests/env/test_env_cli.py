@@ -73,7 +73,7 @@ def test_not_ignored_root_env_fails_where_env_files_exist_or_existed(
 
 def root_env_level(repo: Path) -> str:
     _, found, _ = env_json(repo)
-    return next(f["level"] for f in found if f["check"] == "env-not-ignored" and f["path"] == ".env")
+    return str(next(f["level"] for f in found if f["check"] == "env-not-ignored" and f["path"] == ".env"))
 
 
 def test_whether_an_env_file_ever_existed_follows_new_commits_and_rewritten_history(git_repo: Path) -> None:
