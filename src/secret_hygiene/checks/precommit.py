@@ -23,6 +23,7 @@ from secret_hygiene.checks.rotation import rotation
 from secret_hygiene.engine.merge import fold_duplicates, strictly
 from secret_hygiene.model import Finding, Report
 from secret_hygiene.reporters.safety import Redactor
+from secret_hygiene.rotation.assess import work_tree_listing
 from secret_hygiene.sources import git as gitrepo
 
 if TYPE_CHECKING:
@@ -49,13 +50,19 @@ def precommit(
     rules = project_rules(project, extra)
     engine = make_engine(project, rules, known, explain)
     leaks = staged_leaks(project, repo, engine, paths, project.config.with_detect_secrets)
-    env = envfiles.check(
-        project.root, project.config, engine, verbose=verbose, repo=repo, excluded=project.excluded
+    # rotation's listing of the work tree walks it as the env check's listings do: all at once
+    env, listing = gitrepo.at_once(
+        lambda: envfiles.check(
+            project.root, project.config, engine, verbose=verbose, repo=repo, excluded=project.excluded
+        ),
+        lambda: work_tree_listing(repo),
     )
+    assert isinstance(env, Report) and isinstance(listing, list)
     when = now or datetime.now(timezone.utc)
     keys = rotation(
-        repo, project, rules, now=when, environ=environ, strict=strict, engine=engine, placeholders=True
-    )
+        repo, project, rules, now=when, environ=environ, strict=strict, engine=engine, placeholders=True,
+        listing=listing,
+    )  # fmt: skip
     found = keys.findings if rotation_fails else tuple(_at_commit(f) for f in keys.findings)
     findings = fold_duplicates([*leaks.findings, *env.findings, *found])
     if strict:

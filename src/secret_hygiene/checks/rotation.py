@@ -42,6 +42,7 @@ def rotation(
     engine: Engine | None = None,
     placeholders: bool = False,
     known: Known | None = None,
+    listing: Sequence[tuple[str, bool]] | None = None,
 ) -> Report:
     """`rotation check`: overdue keys are errors (warnings when not `fail`); the baseline applied.
 
@@ -49,7 +50,7 @@ def rotation(
     a note counts the template variables with no key to track."""
     result = assess(
         repo, project.root, project.config, rules, now=now, environ=environ, only_file=only_file,
-        engine=engine, excluded=project.excluded,
+        engine=engine, excluded=project.excluded, listing=listing,
     )  # fmt: skip
     findings = key_findings(result.keys, strict=strict, inventory=False)
     if not fail:

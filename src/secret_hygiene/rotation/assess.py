@@ -97,6 +97,11 @@ def env_files(
     return chosen
 
 
+def work_tree_listing(repo: gitrepo.Repo) -> list[tuple[str, bool]]:
+    """(path, tracked) for every file of the work tree rotation reads keys from, ignored ones too."""
+    return gitrepo.worktree_files(repo, SKIP_DIRS)
+
+
 def ledger_location(root: Path, config: Config) -> tuple[Path, str]:
     """The ledger's path and how findings name it (repo-relative when inside the repository)."""
     path = (config.base_dir / config.rotation.ledger).absolute()
@@ -281,16 +286,18 @@ def assess(
     only_file: str | None = None,
     engine: Engine | None = None,
     excluded: Callable[[str], bool] | None = None,
+    listing: Sequence[tuple[str, bool]] | None = None,
 ) -> Assessment:
     """Every key's rotation state on `now`'s UTC date, plus the local fingerprint-store warnings.
 
     `engine`, when given, is an Engine already built from `rules` (audit shares one between checks);
-    `excluded`, the config's excludes the run already built.
+    `excluded`, the config's excludes the run already built; `listing`, the work tree's files as
+    `work_tree_listing` gives them, when the run listed them already (pre-commit, beside the env check).
     """
     ledger_path, shown = ledger_location(root, config)
     ledger = load_ledger(ledger_path, shown)
     store, store_notes = local_store(repo, environ)
-    files = env_files(gitrepo.worktree_files(repo, SKIP_DIRS), config, excluded)
+    files = env_files(listing if listing is not None else work_tree_listing(repo), config, excluded)
     found = discover(root, files, config, rules, store, engine)
     keys = _keep(found.keys, only_file)
     today = now.astimezone(timezone.utc).date()

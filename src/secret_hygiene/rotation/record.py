@@ -10,7 +10,13 @@ from pathlib import Path
 from secret_hygiene.config import Config
 from secret_hygiene.engine.rules import Rule
 from secret_hygiene.errors import SecretHygieneError
-from secret_hygiene.rotation.assess import SKIP_DIRS, discover, env_files, ledger_location, local_store
+from secret_hygiene.rotation.assess import (
+    discover,
+    env_files,
+    ledger_location,
+    local_store,
+    work_tree_listing,
+)
 from secret_hygiene.rotation.ledger import load_ledger, record_rotation
 from secret_hygiene.rotation.state import Record, claims_rotation, save_store
 from secret_hygiene.sources import git as gitrepo
@@ -46,7 +52,7 @@ def record(
     same as when an earlier rotation date was recorded: a rotation that may not have happened.
     """
     store, notes = local_store(repo, environ)
-    candidates = env_files(gitrepo.worktree_files(repo, SKIP_DIRS), config)
+    candidates = env_files(work_tree_listing(repo), config)
     keys = [k for k in discover(root, candidates, config, rules, store).keys if k.name == name]
     keys = [k for k in keys if only_file is None or k.path == only_file]
     if only_file is not None and not keys:
