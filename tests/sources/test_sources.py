@@ -205,18 +205,17 @@ def test_a_directory_the_user_cannot_list_is_a_warning_under_no_git(plain_dir: P
     assert strict.returncode == 1
 
 
-def test_git_listings_run_at_once_give_each_result_in_its_place_and_raise_a_failure(git_repo: Path) -> None:
-    """at_once runs the env check's work-tree listings in threads: results keep their order, and
-    a failing git command is the caller's exception, not a lost thread's."""
+def test_git_listings_run_in_background_give_each_result_and_raise_a_failure(git_repo: Path) -> None:
+    """in_background runs the env check's work-tree listings in threads: each wait gives its own
+    result, and a failing git command is the caller's exception, not a lost thread's."""
     commit(git_repo, {"a.txt": "x\n", ".gitignore": "*.log\n"})
     (git_repo / "new.txt").write_text("y\n", encoding="utf-8")
     (git_repo / "run.log").write_text("z\n", encoding="utf-8")
     repo = gitrepo.open_repo(git_repo)
-    tracked, untracked, ignored = gitrepo.at_once(
-        lambda: gitrepo.ls_files(repo, []),
-        lambda: gitrepo.ls_files(repo, [], untracked=True),
-        lambda: gitrepo.ignored_files(repo),
-    )
-    assert (tracked, untracked, ignored) == ([".gitignore", "a.txt"], ["new.txt"], ["run.log"])
+    untracked = gitrepo.in_background(lambda: gitrepo.ls_files(repo, [], untracked=True))
+    ignored = gitrepo.in_background(lambda: gitrepo.ignored_files(repo))
+    tracked = gitrepo.ls_files(repo, [])
+    assert (tracked, untracked(), ignored()) == ([".gitignore", "a.txt"], ["new.txt"], ["run.log"])
+    failing = gitrepo.in_background(lambda: gitrepo.run(repo, "no-such-command"))
     with pytest.raises(GitError):
-        gitrepo.at_once(lambda: gitrepo.ls_files(repo, []), lambda: gitrepo.run(repo, "no-such-command"))
+        failing()

@@ -105,8 +105,8 @@ def staged_leaks(
     opinions: list[Finding] = []  # detect-secrets' findings in the same Blobs, when asked for
     names: list[str] = []  # paths the commit holds: their names are scanned too
     entries = gitrepo.staged_entries(repo, pathspecs)  # one listing for both sources
-    staged = staged_blobs(repo, pathspecs, config.max_file_size, project.judge, entries)
-    whole = unchanged_blobs(repo, named, config.max_file_size, project.judge, [p for _, _, p in entries])
+    staged = staged_blobs(repo, pathspecs, entries, config.max_file_size, project.judge)
+    whole = unchanged_blobs(repo, named, [p for _, _, p in entries], config.max_file_size, project.judge)
     with if_asked(second) as opinion:
         for changed, source in ((True, staged), (False, whole)):
 

@@ -50,18 +50,15 @@ def precommit(
     rules = project_rules(project, extra)
     engine = make_engine(project, rules, known, explain)
     leaks = staged_leaks(project, repo, engine, paths, project.config.with_detect_secrets)
-    # rotation's listing of the work tree walks it as the env check's listings do: all at once
-    env, listing = gitrepo.at_once(
-        lambda: envfiles.check(
-            project.root, project.config, engine, verbose=verbose, repo=repo, excluded=project.excluded
-        ),
-        lambda: work_tree_listing(repo),
+    # rotation's listing walks the work tree as the env check's listings do: beside them
+    listing = gitrepo.in_background(lambda: work_tree_listing(repo))
+    env = envfiles.check(
+        project.root, project.config, engine, verbose=verbose, repo=repo, excluded=project.excluded
     )
-    assert isinstance(env, Report) and isinstance(listing, list)
     when = now or datetime.now(timezone.utc)
     keys = rotation(
         repo, project, rules, now=when, environ=environ, strict=strict, engine=engine, placeholders=True,
-        listing=listing,
+        listing=listing(),
     )  # fmt: skip
     found = keys.findings if rotation_fails else tuple(_at_commit(f) for f in keys.findings)
     findings = fold_duplicates([*leaks.findings, *env.findings, *found])

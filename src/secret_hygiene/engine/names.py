@@ -54,19 +54,6 @@ def path_findings(paths: Iterable[str], engine: Engine, commit: str | None = Non
     return [_as_name(f, "file name", unique[i], commit) for i, f in _found(engine, unique)]
 
 
-def history_findings(
-    repo: gitrepo.Repo,
-    revs: Sequence[str],
-    engine: Engine,
-    paths: Mapping[str, str | None],
-    keep: Callable[[str], bool] = lambda _: True,
-) -> list[Finding]:
-    """Keys in the commit messages of `revs`, in the changed `paths` (each mapped to the oldest
-    commit that adds or changes it, as the history walk's patches showed them; those `keep`
-    accepts) and in the repository's ref names; each key once per place, at the oldest commit."""
-    return combined(message_and_ref_findings(repo, revs, engine), changed_path_findings(paths, engine, keep))
-
-
 def message_and_ref_findings(
     repo: gitrepo.Repo, revs: Sequence[str], engine: Engine
 ) -> tuple[list[Finding], list[Finding]]:

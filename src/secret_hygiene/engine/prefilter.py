@@ -68,6 +68,7 @@ _CACHE_FORMAT = b"prefilter 4"  # bump when relax(), the grouping or the entry's
 _REPEAT = re.compile(rb"(?<!\\)\{(\d+),(\d*)\}")
 Windows = list[tuple[int, int]] | None  # None: the whole blob
 _Part = tuple[Path, int, int, str]  # a database's place in the cache entry: path, offset, size, sha256
+_Exprs = Callable[[Sequence[int]], dict[int, tuple[bytes, int]]]  # rule indexes -> hyperscan expressions
 
 
 def relax(pattern: bytes) -> bytes:
@@ -180,11 +181,11 @@ class _Group:
     then the database (compiled again from the rules when those bytes are gone or damaged)."""
 
     def __init__(self, filtered: list[int], db: Any = None, part: _Part | None = None,
-                 compile_again: Callable[[], Any] | None = None) -> None:  # fmt: skip
+                 exprs_of: _Exprs | None = None) -> None:  # fmt: skip
         self.filtered = filtered  # the rules whose relaxed regex it holds (compiled ones)
         self._db = db
         self._part = part
-        self._compile_again = compile_again
+        self._exprs_of = exprs_of  # how to compile it again
 
     def database(self) -> Any:
         if self._db is None:
@@ -195,9 +196,9 @@ class _Group:
             except hyperscan.error:
                 self._db = None
             if self._db is None:
-                assert self._compile_again is not None
-                self._db = self._compile_again()
-            self._part = self._compile_again = None
+                assert self._exprs_of is not None
+                self._db = _compiled(self._exprs_of(self.filtered))
+            self._part = self._exprs_of = None
         return self._db
 
 
@@ -286,14 +287,14 @@ def _databases(
     assert hyperscan is not None
     windowed = [w is not None or n is not None for w, n in zip(width, newlines, strict=True)]
     entry = (cache_dir or cache.cache_dir()) / f"hs-{_key(rules, windowed, decode_starts)}.db"
+    hs = hyperscan
 
     def exprs_of(members: Sequence[int]) -> dict[int, tuple[bytes, int]]:
         # windows need every end; a rule run on whole blobs needs one
         flags = [hs.HS_FLAG_PREFILTER | (0 if windowed[ri] else hs.HS_FLAG_SINGLEMATCH) for ri in members]
         return {ri: (relax(rules[ri].regex), f) for ri, f in zip(members, flags, strict=True)}
 
-    hs = hyperscan
-    loaded = _unpacked(entry, lambda members: lambda: _compiled(exprs_of(members)))
+    loaded = _unpacked(entry, exprs_of)
     if loaded is not None:
         return loaded
     single = hs.HS_FLAG_SINGLEMATCH
@@ -356,9 +357,7 @@ def _packed(db: Any, groups: Sequence[_Group]) -> bytes:
     return json.dumps(head, separators=(",", ":")).encode() + b"\n" + b"".join(blobs)
 
 
-def _unpacked(
-    entry: Path, compile_again: Callable[[list[int]], Callable[[], Any]]
-) -> tuple[Any, list[_Group]] | None:
+def _unpacked(entry: Path, exprs_of: _Exprs) -> tuple[Any, list[_Group]] | None:
     """What _packed wrote, or None when it is not that (the entry is rebuilt).
 
     Only the head and the keyword database are read now; each group database is read (and its
@@ -388,7 +387,5 @@ def _unpacked(
         db = _loaded(first)
     except hyperscan.error:
         return None
-    groups = [
-        _Group(m, part=p, compile_again=compile_again(m)) for m, p in zip(members, parts[1:], strict=True)
-    ]
+    groups = [_Group(m, part=p, exprs_of=exprs_of) for m, p in zip(members, parts[1:], strict=True)]
     return db, groups

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from dotenv.parser import parse_stream
 
-_NEWLINE = re.compile(r"\r\n|\n|\r")  # as python-dotenv counts lines
+NEWLINE = re.compile(r"\r\n|\n|\r")  # as python-dotenv counts lines
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,9 @@ def bindings(text: str) -> Iterator[Binding]:
         # python-dotenv ends a line it cannot parse at a lone \r and counts it, so the \n of that
         # \r\n starts the next binding and is counted again, here and in every later line number.
         extra += after_cr and raw.startswith("\n")
-        line = binding.original.line + len(_NEWLINE.findall(lead)) - extra
+        line = binding.original.line + len(NEWLINE.findall(lead)) - extra
         after_cr = raw.endswith("\r")
         body = raw[len(lead) :]
-        end = line + len(_NEWLINE.findall(body.rstrip("\r\n")))
+        end = line + len(NEWLINE.findall(body.rstrip("\r\n")))
         last_break = max(lead.rfind("\n"), lead.rfind("\r"))
         yield Binding(binding.key, binding.value, line, end, len(lead) - last_break, body, binding.error)

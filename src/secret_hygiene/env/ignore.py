@@ -94,12 +94,10 @@ class Layout:
 def discover(repo: gitrepo.Repo, config: Config, excluded: Callable[[str], bool] | None = None) -> Layout:
     """Tracked, untracked and ignored env files and templates (ignored directories are not entered),
     less what `excluded` (the config's excludes, built once per run) drops."""
-    tracked, untracked, ignored = gitrepo.at_once(
-        lambda: gitrepo.ls_files(repo, []),
-        lambda: gitrepo.ls_files(repo, [], untracked=True),
-        lambda: gitrepo.ignored_files(repo),
-    )
-    others = untracked + ignored
+    untracked = gitrepo.in_background(lambda: gitrepo.ls_files(repo, [], untracked=True))
+    ignored = gitrepo.in_background(lambda: gitrepo.ignored_files(repo))
+    tracked = gitrepo.ls_files(repo, [])
+    others = untracked() + ignored()
     excluded = excluded or excluder(config.exclude)
     found: dict[str, Kind] = {}
     for path in [*tracked, *others]:

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from secret_hygiene.engine.scanner import BINARY_SNIFF, Engine, find_in_text, fingerprint, redact, sha1_hex
 from secret_hygiene.engine.suppress import line_allowed
-from secret_hygiene.env.dotenv import bindings
+from secret_hygiene.env.dotenv import NEWLINE, bindings
 from secret_hygiene.env.values import (
     benign,
     non_secret,
@@ -19,8 +19,6 @@ from secret_hygiene.env.values import (
     url_passwords,
 )
 from secret_hygiene.model import Blob, Finding, Level, Skipped
-
-_LINE_END = re.compile(r"\r\n|\n|\r")
 
 # `KEY= # comment`: python-dotenv keeps "# comment" as the value; shells and node's dotenv read it empty.
 _COMMENT_ONLY = re.compile(r"[^=]*=[^\S\r\n]*#")
@@ -119,7 +117,7 @@ def _scanned_lines(text: str) -> list[int]:
     line the engine's findings name (only \\n ends one): a template with old Mac line ends must
     not hand a key's finding to the empty value lines above it."""
     out = [1]
-    for end in _LINE_END.findall(text):
+    for end in NEWLINE.findall(text):
         out.append(out[-1] + end.endswith("\n"))
     return out
 

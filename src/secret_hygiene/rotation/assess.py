@@ -21,7 +21,7 @@ from secret_hygiene.config import Config
 from secret_hygiene.engine.noise import is_placeholder
 from secret_hygiene.engine.rules import Rule
 from secret_hygiene.engine.scanner import Engine, find_in_text
-from secret_hygiene.env.dotenv import bindings
+from secret_hygiene.env.dotenv import NEWLINE, bindings
 from secret_hygiene.env.ignore import kind
 from secret_hygiene.env.values import non_secret, secret_like_name, url_passwords
 from secret_hygiene.errors import GitError
@@ -40,7 +40,6 @@ SKIP_DIRS = (
 )  # fmt: skip
 _ANNOTATION = re.compile(r"(?:^|\s)#\s*rotated\s*:\s*(\S*)", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NEWLINE = re.compile(r"\r\n|\n|\r")  # as python-dotenv counts lines
 
 
 @dataclass(frozen=True)
@@ -185,7 +184,7 @@ class _Discovery:
         return None
 
     def _keys(self, path: str, text: str, tracked: bool, template: bool) -> Iterable[EnvKey]:
-        lines = _NEWLINE.split(text)
+        lines = NEWLINE.split(text)
         for binding in bindings(text):
             if binding.key is None or binding.error:
                 continue

@@ -139,9 +139,8 @@ def parse(
                 file = _File("", sha, when or None, max_size, DROP, changed)
                 kept, size = file.lines, 0
                 yield CommitStart(sha, when)
-            elif (
-                c in b"Bind"
-            ):  # the headers that matter: "Binary files", "new [file] mode", "index", "deleted"
+            # the headers that matter: "Binary files", "new [file] mode", "index", "deleted file mode"
+            elif c in b"Bind":
                 file.header(line)
         file.cap(size)
         if file.skip is not None:  # a skipped file's lines are read and dropped

@@ -20,15 +20,15 @@ BINARY = "binary"
 def staged_blobs(
     repo: gitrepo.Repo,
     pathspecs: Sequence[str],
+    entries: Sequence[tuple[str, str, str]],
     max_size: int,
     verdict: patches.Verdict = lambda _: None,
-    entries: Sequence[tuple[str, str, str]] | None = None,
 ) -> Iterator[Blob | Skipped]:
-    """A Blob (with only_lines) or a Skipped for each file the index adds or changes; `entries`,
-    the staged entries of `pathspecs` when the caller listed them already."""
+    """A Blob (with only_lines) or a Skipped for each file the index adds or changes; `entries`
+    are `gitrepo.staged_entries` of `pathspecs` (the caller lists them once for both sources)."""
     added = _added_lines(repo, pathspecs, max_size)
     wanted: list[tuple[str, str]] = []
-    for mode, sha, path in gitrepo.staged_entries(repo, pathspecs) if entries is None else entries:
+    for mode, sha, path in entries:
         reason = verdict(path)
         lines = added.get(path)
         if mode == SUBMODULE or reason is patches.DROP or lines is None:
@@ -45,9 +45,9 @@ def staged_blobs(
 def unchanged_blobs(
     repo: gitrepo.Repo,
     files: Sequence[str],
+    staged: Collection[str],
     max_size: int,
     verdict: patches.Verdict = lambda _: None,
-    staged: Collection[str] | None = None,
 ) -> Iterator[Blob | Skipped]:
     """The whole index blob of each of `files` that has no staged change (lines None).
 
@@ -55,16 +55,13 @@ def unchanged_blobs(
     push time; the index then holds them as committed, and all of their lines are what is checked.
     Files with a staged change (even one adding no line) are left out; a file not in the index
     becomes a Skipped record (the commit will not hold it, but it was named: say it was not read).
-    `staged`, the staged paths when the caller listed them already (a superset of those of `files`
-    does); at commit time every named file is usually staged, and the index is then not asked.
+    `staged` holds the staged paths (at least those of `files`); at commit time every named file
+    is usually staged, and the index is then not asked.
     """
-    specs = [f":(literal){f}" for f in files]
-    if staged is not None:
-        changed = set(staged)
-    else:
-        changed = {path for _, _, path in gitrepo.staged_entries(repo, specs)} if specs else set()
+    changed = set(staged)
     if all(f in changed for f in files):
         return
+    specs = [f":(literal){f}" for f in files]
     wanted: list[tuple[str, str]] = []
     entries = _index_entries(repo, specs)
     indexed = {path for _, _, path in entries}
