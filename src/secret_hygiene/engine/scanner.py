@@ -117,7 +117,11 @@ class Engine:
         capped: list[str] = []
         drops: list[_Drop] | None = [] if self.dropped is not None else None
         starts: list[int] = []  # where encoded runs may start, when the prefilter finds them
-        for ri, windows in self.prefilter.candidates(data, starts).items():
+        candidates = self.prefilter.candidates(data, starts)
+        found_starts = starts if self.prefilter.finds_starts else None
+        if not candidates and (depth <= 0 or found_starts == []):
+            return  # no rule to run and no encoded run to decode: most blobs (kafka's history: 91%)
+        for ri, windows in candidates.items():
             if ri in self._over_budget:
                 continue
             if ri in self._paths and not _path_matches(self._paths[ri], blob.path):
@@ -138,7 +142,6 @@ class Engine:
             if len(found) > MATCH_CAP or overflow:
                 capped.append(self.rules[ri].id)
             hits += found[:MATCH_CAP]
-        found_starts = starts if self.prefilter.finds_starts else None
         decoded = list(self._decoded(blob, data, view, depth, found_starts))
         for hit in self._claim(hits, drops):
             if self.rules[hit.rule_index].generic and any(
