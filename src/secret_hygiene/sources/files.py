@@ -85,6 +85,17 @@ def verdict(exclude: Iterable[str], scan_generated: bool) -> Callable[[str], Pat
 def walk(root: Path) -> tuple[list[str], list[Skipped]]:
     """Files under a plain directory, honouring every .gitignore on the way; no symlinks followed.
 
+    git lists them when it can say it plainly (`gitrepo.plain_tree_files`), else walk_tree does.
+    """
+    from secret_hygiene.sources import git as gitrepo
+
+    listed = gitrepo.plain_tree_files(root)
+    return (listed, []) if listed is not None else walk_tree(root)
+
+
+def walk_tree(root: Path) -> tuple[list[str], list[Skipped]]:
+    """walk() in Python: every directory listed, each .gitignore matched with pathspec.
+
     Iterative (a tree 1,200 directories deep must not exhaust Python's stack); a directory that
     cannot be listed (no permission, a path longer than the system allows) is returned as Skipped.
     """

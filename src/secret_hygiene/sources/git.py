@@ -146,6 +146,48 @@ def ls_files(repo: Repo, paths: list[str], untracked: bool = False, submodules: 
     return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
 
 
+def plain_tree_files(root: Path) -> list[str] | None:
+    """The files under the plain directory `root` that its .gitignore files leave, listed by git
+    (sorted), or None when git cannot list them plainly: git missing or refusing the directory,
+    a warning (a directory it could not read), a nested repository (which git does not enter).
+    The caller then walks the tree itself (sources/files.py).
+
+    git walks and matches in C, with its own ignore rules: moby's 13,000 files in 0.06 s, where
+    the walk in Python took 0.12 to 0.2 s before any file was read. git is given a scratch
+    repository with an empty index, so every file counts as untracked, and no excludes file but
+    the tree's own .gitignore files (core.excludesFile emptied); nothing is written under `root`.
+    """
+    import tempfile  # only plain-directory scans need it
+
+    with tempfile.TemporaryDirectory(prefix="secret-hygiene-") as scratch:
+        listing = ["ls-files", "-z", "--others", "--exclude-standard"]
+        calls = [
+            ["init", "-q", "--bare", "--template=", scratch],
+            [
+                f"--git-dir={scratch}",
+                f"--work-tree={root}",
+                "-c",
+                f"core.excludesFile={os.devnull}",
+                *listing,
+            ],
+        ]
+        out = b""
+        for args in calls:
+            try:
+                proc = subprocess.run(
+                    ["git", *args], cwd=root, capture_output=True, env=_environment(args, ()), check=False
+                )
+            except OSError:  # no git on PATH
+                return None
+            if proc.returncode != 0 or proc.stderr:
+                return None
+            out = proc.stdout
+    files = [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+    if any(f.endswith("/") for f in files):
+        return None  # a nested repository, listed as one directory
+    return sorted(files)
+
+
 # Read-only helpers for history and staged scans (issue 4). They never write the index or refs:
 # GIT_OPTIONAL_LOCKS=0 keeps git from refreshing the index as a side effect.
 _QUIET_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"}
