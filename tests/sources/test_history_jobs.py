@@ -84,3 +84,26 @@ def test_keys_in_messages_and_paths_are_found_by_a_worker_as_by_one_pipe(
     assert len(in_main) == 2  # workers: a worker searched
     assert (many_code, many, many_line) == (one_code, one, one_line)
     assert len(one["findings"]) == 3, one["findings"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_gitattributes_that_call_a_text_file_binary_do_not_hide_its_keys(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    # `-diff` / `binary` make `git log -p` print "Binary files differ" for these files: history
+    # reads the patches without the repository's .gitattributes, so their added lines are scanned.
+    (git_repo / ".gitattributes").write_text("*.txt -diff\n*.cfg binary\n")
+    key, other = github_token(13), github_token(14)
+    commit(git_repo, {"notes.txt": "intro\n", "app.cfg": "a = 1\n"})
+    added = commit(git_repo, {"notes.txt": f"intro\nT = '{key}'\n", "app.cfg": f"a = 1\nU = '{other}'\n"})
+    assert "Binary files" in git(git_repo, "log", "-p", "-1")  # what git shows in the repository
+    monkeypatch.setattr(history_cmd, "PARALLEL_MIN_COMMITS", 1)
+    before = git(git_repo, "status", "--porcelain", "--ignored")
+    code, doc, _ = report(git_repo, "--jobs", jobs)
+    assert code == 1
+    assert sorted((f["path"], f["line"], f["commit"]) for f in doc["findings"]) == [
+        ("app.cfg", 2, added),
+        ("notes.txt", 2, added),
+    ]
+    assert not [s for s in doc.get("skipped", []) if s.get("reason") == "binary"]
+    assert git(git_repo, "status", "--porcelain", "--ignored") == before

@@ -166,7 +166,7 @@ def _walk(
     with _progress(stderr, repo, revs) as bar:
         if len(commits) < PARALLEL_MIN_COMMITS:
             log = patches.log_args(revs, merges)
-            with gitrepo.stream(repo, *log, config=patches.PATCH_CONFIG) as out:
+            with gitrepo.stream(repo, *log, config=patches.PATCH_CONFIG, attributes=False) as out:
                 scan.feed(patches.parse(out, config.max_file_size, project.judge, changed=scan.changed), bar)
         else:
             import multiprocessing  # only long histories pay for the pool machinery
@@ -198,7 +198,9 @@ def _walk_slice(commits: list[str]) -> Walk:
     repo, engine, project, merges, _ = _job
     part = Walk(engine)
     log = patches.log_args(commits, merges)
-    with gitrepo.stream(repo, log[0], "--no-walk=unsorted", *log[1:], config=patches.PATCH_CONFIG) as out:
+    with gitrepo.stream(
+        repo, log[0], "--no-walk=unsorted", *log[1:], config=patches.PATCH_CONFIG, attributes=False
+    ) as out:
         part.feed(patches.parse(out, project.config.max_file_size, project.judge, changed=part.changed), None)
     part.engine = None
     return part

@@ -218,16 +218,25 @@ def _failure(args: Sequence[str], stderr: bytes) -> GitError:
 
 
 @contextmanager
-def stream(repo: Repo, *args: str, config: Sequence[str] = ()) -> Iterator[IO[bytes]]:
+def stream(
+    repo: Repo, *args: str, config: Sequence[str] = (), attributes: bool = True
+) -> Iterator[IO[bytes]]:
     """Run git and hand its stdout over as a pipe, for output too big to hold; failures become GitError.
 
-    The caller reads the pipe to its end; leaving early by an exception stops git.
+    The caller reads the pipe to its end; leaving early by an exception stops git. Without
+    `attributes`, git runs on an empty scratch work tree, so the repository's .gitattributes
+    files are not read: `*.txt -diff` or `binary` would make `git log -p` say "Binary files
+    differ" for a text file and hide every line it adds (history patches; git log reads no index).
     """
     import tempfile  # only streaming commands (history) need it
 
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory(prefix="secret-hygiene-") as scratch:
+        cwd = _cwd(repo)
+        tree: tuple[str, ...] = ()
+        if not attributes:
+            cwd, tree = scratch, (f"--git-dir={repo.git_dir}", f"--work-tree={scratch}")
         proc = subprocess.Popen(
-            _command(args, config), cwd=_cwd(repo), stdin=subprocess.DEVNULL,
+            _command((*tree, *args), config), cwd=cwd, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=err, bufsize=1 << 20, env=_environment(args, _neutral(repo)),
         )  # fmt: skip
         assert proc.stdout is not None
