@@ -223,3 +223,26 @@ def test_outside_a_repository_it_says_so_without_suggesting_a_flag_it_lacks(plai
     run = run_cli(["install-hooks"], plain_dir)
     assert run.code == 2 and run.err.count("\n") == 1
     assert "not a git repository" in run.err and "--no-git" not in run.err
+
+
+def test_a_gitattributes_binary_text_file_commits_through_the_hook_on_its_added_lines(git_repo: Path) -> None:
+    # The hook's git gives a relative GIT_INDEX_FILE (`.git/index`) for a plain commit and an
+    # absolute one for `commit FILE` (a temporary index): both reach the index read here.
+    old = github_token(52)
+    commit(
+        git_repo,
+        {".gitattributes": "*.cfg -diff\n", "app.cfg": f"A = 1\nOLD = '{old}'  # secret-hygiene: allow\n"},
+    )
+    (git_repo / "app.cfg").write_text(f"A = 1\nOLD = '{old}'\n", encoding="utf-8")
+    git(git_repo, "commit", "-q", "--no-verify", "-am", "the allow comment goes, the key stays")
+    assert run_cli(["install-hooks"], git_repo).code == 0
+    stage(git_repo, "app.cfg", f"A = 1\nOLD = '{old}'\nB = 2\n")
+    plain = attempt(git_repo, "commit", "-q", "-m", "no new key")
+    assert plain.returncode == 0, plain.stdout
+    (git_repo / "app.cfg").write_text(
+        f"A = 1\nOLD = '{old}'\nB = 2\nNEW = '{github_token(53)}'\n", encoding="utf-8"
+    )
+    before = head(git_repo)
+    partial = attempt(git_repo, "commit", "-m", "new key", "app.cfg")
+    assert partial.returncode != 0 and head(git_repo) == before
+    assert "app.cfg:4" in partial.stdout and "app.cfg:2" not in partial.stdout

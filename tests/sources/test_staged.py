@@ -138,3 +138,29 @@ def test_a_staged_entry_git_cannot_read_is_exit_two_with_one_line(git_repo: Path
     run = run_cli(["scan", "--staged"], git_repo)
     assert run.code == 2 and run.err.count("\n") == 1 and "Traceback" not in run.err
     assert MISSING_SHA in run.err
+
+
+def test_a_text_file_gitattributes_call_binary_reports_only_its_added_lines(git_repo: Path) -> None:
+    # `-diff` / `binary` make `git diff --cached` say "Binary files differ": the scan reads the diff
+    # without the repository's .gitattributes (a directory's own too), so a key committed earlier
+    # is not reported again; a real binary file stays binary.
+    old, new, deep = github_token(8), github_token(9), github_token(10)
+    commit(
+        git_repo,
+        {
+            ".gitattributes": "*.cfg -diff\n",
+            "app.cfg": f"A = 1\nOLD = '{old}'\n",
+            "sub/.gitattributes": "*.ini binary\n",
+            "sub/db.ini": f"[db]\nOLD = '{old}'\n",
+        },
+    )
+    stage(git_repo, "app.cfg", f"A = 1\nOLD = '{old}'\nB = 2\nNEW = '{new}'\n")
+    stage(git_repo, "sub/db.ini", f"[db]\nOLD = '{old}'\nDEEP = '{deep}'\n")
+    (git_repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    git(git_repo, "add", "logo.png")
+    assert git(git_repo, "diff", "--cached").count("Binary files") == 3
+    before = state(git_repo)
+    code, doc = staged(git_repo)
+    assert code == 1 and found(doc) == [("app.cfg", 4, 8), ("sub/db.ini", 3, 9)]
+    assert [s["path"] for s in doc["skipped"]] == ["logo.png"]
+    assert state(git_repo) == before

@@ -219,25 +219,42 @@ def _failure(args: Sequence[str], stderr: bytes) -> GitError:
 
 @contextmanager
 def stream(
-    repo: Repo, *args: str, config: Sequence[str] = (), attributes: bool = True
+    repo: Repo,
+    *args: str,
+    config: Sequence[str] = (),
+    attributes: bool = True,
+    overridden: Sequence[str] = (),
 ) -> Iterator[IO[bytes]]:
     """Run git and hand its stdout over as a pipe, for output too big to hold; failures become GitError.
 
     The caller reads the pipe to its end; leaving early by an exception stops git. Without
     `attributes`, git runs on an empty scratch work tree, so the repository's .gitattributes
     files are not read: `*.txt -diff` or `binary` would make `git log -p` say "Binary files
-    differ" for a text file and hide every line it adds (history patches; git log reads no index).
+    differ" for a text file and hide every line it adds (history), or leave a staged diff without
+    its added lines (the staged scan). A diff of the index also reads the .gitattributes files the
+    index holds: the scratch tree then gets a `* !diff` file (the attribute unspecified, so git
+    tells binary from text by content) in the root and in each directory of `overridden`, which
+    take their place. The index stays the repository's: a relative GIT_INDEX_FILE (a commit
+    hook gets `.git/index`) is made absolute from the work tree.
     """
     import tempfile  # only streaming commands (history) need it
 
     with tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory(prefix="secret-hygiene-") as scratch:
         cwd = _cwd(repo)
+        env = _environment(args, _neutral(repo))
         tree: tuple[str, ...] = ()
         if not attributes:
-            cwd, tree = scratch, (f"--git-dir={repo.git_dir}", f"--work-tree={scratch}")
+            tree = (f"--git-dir={repo.git_dir}", f"--work-tree={scratch}")
+            for directory in {"", *overridden}:
+                os.makedirs(os.path.join(scratch, directory), exist_ok=True)
+                with open(os.path.join(scratch, directory, ".gitattributes"), "w") as fh:
+                    fh.write("* !diff\n")
+            if env.get("GIT_INDEX_FILE"):
+                env["GIT_INDEX_FILE"] = os.path.join(cwd, env["GIT_INDEX_FILE"])  # kept when absolute
+            cwd = scratch
         proc = subprocess.Popen(
             _command((*tree, *args), config), cwd=cwd, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=err, bufsize=1 << 20, env=_environment(args, _neutral(repo)),
+            stdout=subprocess.PIPE, stderr=err, bufsize=1 << 20, env=env,
         )  # fmt: skip
         assert proc.stdout is not None
         try:
@@ -290,6 +307,12 @@ def has_refs(repo: Repo) -> bool:
 def commit_count(repo: Repo, revs: Sequence[str]) -> int:
     """How many commits `git rev-list revs` walks."""
     return int(pipe(repo, "rev-list", "--count", *revs, "--").strip() or 0)
+
+
+def attribute_dirs(repo: Repo) -> list[str]:
+    """The directories (repo-relative, "" for the root) of the .gitattributes files in the index."""
+    out = run_bytes(repo, "ls-files", "-z", "--", ":(glob)**/.gitattributes")
+    return [os.path.dirname(p.decode("utf-8", "surrogateescape")) for p in out.split(b"\0") if p]
 
 
 def staged_entries(repo: Repo, pathspecs: Sequence[str]) -> list[tuple[str, str, str]]:

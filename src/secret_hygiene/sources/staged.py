@@ -112,7 +112,9 @@ def _read(
         else:
             lines = added[path]
             # git's diff calls UTF-16 text binary and gives no added lines: the engine decodes
-            # such a blob (or skips it as binary) and the whole staged file is reported.
+            # such a blob (or skips it as binary) and the whole staged file is reported. (The
+            # repository's .gitattributes are not read for this diff: a `-diff` text file
+            # still gives its added lines.)
             only = None if isinstance(lines, Skipped) else lines
             yield Blob(path, contents[sha], only_lines=only)
 
@@ -120,12 +122,29 @@ def _read(
 def _added_lines(
     repo: gitrepo.Repo, pathspecs: Sequence[str], max_size: int
 ) -> dict[str, frozenset[int] | Skipped]:
-    """Line numbers each staged file adds, or the Skipped record git's diff calls for (binary)."""
+    """Line numbers each staged file adds, or the Skipped record git's diff calls for (binary).
+
+    The diff is read without the repository's .gitattributes (gitrepo.stream), so a text file
+    marked `-diff` or `binary` there still gives its added lines; the .gitattributes files the
+    index holds are overridden only when git called a file binary, which costs a listing.
+    """
+    added = _diff_lines(repo, pathspecs, max_size, ())
+    binary = [f":(literal){path}" for path, lines in added.items() if isinstance(lines, Skipped)]
+    if binary:
+        added.update(_diff_lines(repo, binary, max_size, gitrepo.attribute_dirs(repo)))
+    return added
+
+
+def _diff_lines(
+    repo: gitrepo.Repo, pathspecs: Sequence[str], max_size: int, overridden: Sequence[str]
+) -> dict[str, frozenset[int] | Skipped]:
     args = ["diff", "--cached", *patches.PATCH_OPTIONS, "-U0", "--", *pathspecs]
     added: dict[str, frozenset[int] | Skipped] = {}
     # Only the line numbers are used (the staged blob is what gets scanned); added lines over the
     # cap mean a blob over it, which would be skipped anyway.
-    with gitrepo.stream(repo, *args, config=patches.PATCH_CONFIG) as out:
+    with gitrepo.stream(
+        repo, *args, config=patches.PATCH_CONFIG, attributes=False, overridden=overridden
+    ) as out:
         for item in patches.parse(out, max_size):
             if isinstance(item, Blob):
                 added[item.path] = frozenset(item.line_map or ())
