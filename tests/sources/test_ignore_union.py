@@ -10,6 +10,7 @@ import pytest
 
 from secret_hygiene.model import Skipped
 from secret_hygiene.sources.files import _Ignore, walk, walk_tree
+from secret_hygiene.sources.git import plain_tree_files
 from testing import git
 
 PATTERNS = ["*.o", "!keep.o", "build/", "/root.txt", "**/x/y", "doc/**/*.tmp", "!doc/a/ok.tmp", "[ab]?.log"]
@@ -71,3 +72,20 @@ def test_a_nested_repository_is_entered_as_walk_tree_enters_it(plain_dir: Path) 
     (nested / "key.py").write_text("x\n")
     (plain_dir / "main.py").write_text("x\n")
     assert walk(plain_dir) == walk_tree(plain_dir) == (["main.py", "vendor/lib/key.py"], [])
+
+
+@pytest.mark.parametrize("broken", ["no git on PATH", "no temporary directory"])
+def test_walk_falls_back_to_walk_tree_when_git_cannot_list(
+    plain_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    import tempfile
+
+    (plain_dir / ".gitignore").write_text("*.log\n")
+    (plain_dir / "a.py").write_text("x\n")
+    (plain_dir / "b.log").write_text("x\n")
+    if broken == "no git on PATH":
+        monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    else:
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    assert plain_tree_files(plain_dir) is None
+    assert walk(plain_dir) == ([".gitignore", "a.py"], [])

@@ -159,33 +159,36 @@ def plain_tree_files(root: Path) -> list[str] | None:
     """
     import tempfile  # only plain-directory scans need it
 
-    with tempfile.TemporaryDirectory(prefix="secret-hygiene-") as scratch:
-        listing = ["ls-files", "-z", "--others", "--exclude-standard"]
-        calls = [
-            ["init", "-q", "--bare", "--template=", scratch],
-            [
-                f"--git-dir={scratch}",
-                f"--work-tree={root}",
-                "-c",
-                f"core.excludesFile={os.devnull}",
-                *listing,
-            ],
-        ]
-        out = b""
-        for args in calls:
-            try:
-                proc = subprocess.run(
-                    ["git", *args], cwd=root, capture_output=True, env=_environment(args, ()), check=False
-                )
-            except OSError:  # no git on PATH
-                return None
-            if proc.returncode != 0 or proc.stderr:
-                return None
-            out = proc.stdout
+    try:
+        with tempfile.TemporaryDirectory(prefix="secret-hygiene-") as scratch:
+            out = _scratch_listing(root, scratch)
+    except OSError:  # no git on PATH, no writable temporary directory
+        return None
+    if out is None:
+        return None
     files = [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
     if any(f.endswith("/") for f in files):
         return None  # a nested repository, listed as one directory
     return sorted(files)
+
+
+def _scratch_listing(root: Path, scratch: str) -> bytes | None:
+    """`git ls-files --others` of `root` over the scratch repository made in `scratch`; None
+    when git fails or warns."""
+    calls = [
+        ["init", "-q", "--bare", "--template=", scratch],
+        [f"--git-dir={scratch}", f"--work-tree={root}", "-c", f"core.excludesFile={os.devnull}",
+         "ls-files", "-z", "--others", "--exclude-standard"],
+    ]  # fmt: skip
+    out = b""
+    for args in calls:
+        proc = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, env=_environment(args, ()), check=False
+        )
+        if proc.returncode != 0 or proc.stderr:
+            return None
+        out = proc.stdout
+    return out
 
 
 # Read-only helpers for history and staged scans (issue 4). They never write the index or refs:
