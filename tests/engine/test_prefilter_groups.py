@@ -17,9 +17,23 @@ RULES = load_rules()
 def test_groups_put_hot_keyword_rules_together_and_hold_every_rule_once() -> None:
     groups = groups_of(RULES)
     flat = [ri for group in groups for ri in group]
-    assert sorted(flat) == list(range(len(RULES)))
-    assert {ri for ri, r in enumerate(RULES) if HOT_KEYWORDS.intersection(r.keywords)} == set(groups[0])
+    for_some_files = {ri for ri, r in enumerate(RULES) if r.paths}
+    assert for_some_files and sorted(flat) == sorted(set(range(len(RULES))) - for_some_files)
+    hot = {ri for ri, r in enumerate(RULES) if HOT_KEYWORDS.intersection(r.keywords)}
+    assert hot - for_some_files == set(groups[0])
     assert all(len(group) <= prefilter.GROUP_SIZE for group in groups[1:])
+
+
+def test_rules_for_some_files_are_candidates_only_where_a_glob_may_match(tmp_path: Path) -> None:
+    pgpass = next(r for r in RULES if r.id == "pgpass-password")
+    generic = next(r for r in RULES if r.id == "generic-password-assignment")
+    pf = Prefilter([pgpass, generic], cache_dir=tmp_path)
+    line = b"db.example.internal:5432:app:app:Zq8vK2mW9xTp4\n"  # secret-hygiene: allow (synthetic)
+    assert 0 in pf.candidates(line, path=".pgpass") and 0 in pf.candidates(line, path="conf/pgpass.conf")
+    assert 0 in pf.candidates(line)  # no path given: the caller checks the globs
+    assert 0 not in pf.candidates(line, path="main.go")
+    both = line + b'password = "Zq8vK2mW9xTp4Lr"\n'  # secret-hygiene: allow (a synthetic value)
+    assert list(pf.candidates(both, path="main.go")) == [1]
 
 
 def test_a_group_is_loaded_and_scanned_only_when_a_member_keyword_occurs(tmp_path: Path) -> None:

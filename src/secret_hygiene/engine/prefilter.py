@@ -64,7 +64,7 @@ HOT_KEYWORDS = frozenset(
         *(":2", "api_"),
     }
 )
-_CACHE_FORMAT = b"prefilter 4"  # bump when relax(), the grouping or the entry's layout changes
+_CACHE_FORMAT = b"prefilter 5"  # bump when relax(), the grouping or the entry's layout changes
 _REPEAT = re.compile(rb"(?<!\\)\{(\d+),(\d*)\}")
 Windows = list[tuple[int, int]] | None  # None: the whole blob
 _Part = tuple[Path, int, int, str]  # a database's place in the cache entry: path, offset, size, sha256
@@ -109,6 +109,11 @@ class Prefilter:
             for w, r in zip(self.width, self.rules, strict=True)
         ]
         self._encoded = [kw.encode("utf-8") for kw in self.keywords]
+        # Rules for some files only (`paths`) sit in no group database: they run on a file whose
+        # name one of their globs may match (pgpass-password alone was a third of the hot group's
+        # scan of moby, for `.pgpass` files).
+        self._path_rules = frozenset(ri for ri, rule in enumerate(self.rules) if rule.paths)
+        self._may_apply = _glob_filter([g for ri in sorted(self._path_rules) for g in self.rules[ri].paths])
         self._db: Any = None
         self._groups: list[_Group] = []
         self._group_of: dict[int, int] = {}  # rule index -> its group, for regex-filtered rules
@@ -134,10 +139,14 @@ class Prefilter:
         """True when hyperscan does the pass."""
         return self._db is not None
 
-    def candidates(self, data: bytes, starts: list[int] | None = None) -> dict[int, Windows]:
+    def candidates(
+        self, data: bytes, starts: list[int] | None = None, path: str | None = None
+    ) -> dict[int, Windows]:
         """Rule index -> where to run it (sorted, merged windows, or None for the whole blob).
 
         `starts`, when `finds_starts`, gets the offsets where encoded runs may start (decode.py).
+        `path`, when given, leaves out the rules for other files (`paths`); the caller still
+        checks each such rule's globs exactly.
         """
         if self._db is None:
             lowered = data.lower()
@@ -152,6 +161,8 @@ class Prefilter:
                     starts.append(end - decode.MIN_RUN)
             else:
                 keyed.update(self.rules_of[ident - _KEYWORD_BASE])
+        if path is not None and not keyed.isdisjoint(self._path_rules) and not self._may_apply(path):
+            keyed -= self._path_rules
         if not keyed:
             return {}
         events = []
@@ -200,6 +211,20 @@ class _Group:
                 self._db = _compiled(self._exprs_of(self.filtered))
             self._part = self._exprs_of = None
         return self._db
+
+
+def _glob_filter(globs: Sequence[str]) -> Callable[[str], bool]:
+    """A test of a path that is True whenever one of `globs` matches it as scanner._path_matches
+    does (a glob without `/` the file name, one with `/` the whole path); one regex per kind."""
+    import fnmatch
+
+    names = [fnmatch.translate(g) for g in globs if "/" not in g]
+    paths = [fnmatch.translate(g) for g in globs if "/" in g]
+    by_name = re.compile("|".join(names)).match if names else None
+    by_path = re.compile("|".join(paths)).match if paths else None
+    return lambda path: bool(
+        (by_name is not None and by_name(path.rsplit("/", 1)[-1])) or (by_path is not None and by_path(path))
+    )
 
 
 def _collect(ident: int, start: int, end: int, flags: int, events: object) -> None:
@@ -252,9 +277,10 @@ def _line_windows(data: bytes, ends: list[int], newlines: int) -> list[tuple[int
 
 
 def groups_of(rules: Sequence[Rule]) -> list[list[int]]:
-    """The rule indexes of each group database: hot-keyword rules, then the others GROUP_SIZE at a time."""
-    hot = [ri for ri, rule in enumerate(rules) if HOT_KEYWORDS.intersection(rule.keywords)]
-    hot_set = set(hot)
+    """The rule indexes of each group database: hot-keyword rules, then the others GROUP_SIZE at a
+    time; rules for some files only (`paths`) in none."""
+    hot = [ri for ri, rule in enumerate(rules) if HOT_KEYWORDS.intersection(rule.keywords) and not rule.paths]
+    hot_set = {ri for ri, rule in enumerate(rules) if rule.paths or ri in hot}
     # Rules sharing keywords side by side (a provider's rules, a pack loaded twice): a keyword
     # hit then calls for one group, not one group per rule.
     cold = sorted(

@@ -117,7 +117,7 @@ class Engine:
         capped: list[str] = []
         drops: list[_Drop] | None = [] if self.dropped is not None else None
         starts: list[int] = []  # where encoded runs may start, when the prefilter finds them
-        candidates = self.prefilter.candidates(data, starts)
+        candidates = self.prefilter.candidates(data, starts, blob.path)
         found_starts = starts if self.prefilter.finds_starts else None
         if not candidates and (depth <= 0 or found_starts == []):
             return  # no rule to run and no encoded run to decode: most blobs (kafka's history: 91%)
