@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -43,19 +43,17 @@ def scan(
     known: Known | None = None,
     now: datetime | None = None,
     explain: bool = False,
-    listed: Callable[[], list[str]] | None = None,
 ) -> Report:
     """`scan`: the files under `paths` (absolute), or with `staged` what the index adds; the
     baseline `known` applied. With `explain`, the dropped candidates are named (in one process:
-    the drops are recorded by this process's engine). `listed`, if given, waits for
-    select_files' answer, started by the caller before the rules loaded."""
+    the drops are recorded by this process's engine)."""
     eng = engine(project, rules, known, explain)
     if staged:
         if not project.in_git:
             raise NotAGitRepo(f"{project.root}: not a git repository (--staged scans the git index)")
         report = staged_leaks(project, gitrepo.open_repo(project.root), eng, paths, second)
     else:
-        rels = listed() if listed is not None else select_files(project, None, paths, all_files, submodules)
+        rels = select_files(project, None, paths, all_files, submodules)
         report = files(project, rels, eng, jobs=jobs, second=second)
     return known_findings(explained(report, eng), known, now)
 
