@@ -10,6 +10,7 @@ import pytest
 
 from secret_hygiene.checks import history as history_cmd
 from secret_hygiene.engine import names
+from secret_hygiene.sources.files import GENERATED_REASON
 from testing import commit, git, github_token, run_cli
 
 
@@ -107,3 +108,31 @@ def test_gitattributes_that_call_a_text_file_binary_do_not_hide_its_keys(
     ]
     assert not [s for s in doc.get("skipped", []) if s.get("reason") == "binary"]
     assert git(git_repo, "status", "--porcelain", "--ignored") == before
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_generated_files_are_skipped_in_history_unless_scan_generated_asks(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    # git is told not to diff lockfiles and bundles (the walk skips them by name): the report is
+    # the same generated-file skip; with scan-generated their added lines are read again.
+    key = github_token(15)
+    commit(git_repo, {"app.py": "x = 1\n", "web/package-lock.json": "{}\n", "web/app.min.js": "a()\n"})
+    added = commit(
+        git_repo, {"web/package-lock.json": f'{{"t": "{key}"}}\n', "web/app.min.js": f"a('{key}')\n"}
+    )
+    monkeypatch.setattr(history_cmd, "PARALLEL_MIN_COMMITS", 1)
+    code, doc, _ = report(git_repo, "--jobs", jobs)
+    assert code == 0 and doc["findings"] == []
+    skipped = {(s["path"], s["reason"]) for s in doc["skipped"]}
+    assert ("web/package-lock.json", GENERATED_REASON) in skipped and (
+        "web/app.min.js",
+        GENERATED_REASON,
+    ) in skipped
+    (git_repo / ".secret-hygiene.yaml").write_text("scan-generated: true\n", encoding="utf-8")
+    code, doc, _ = report(git_repo, "--jobs", jobs)
+    assert code == 1
+    assert sorted((f["path"], f["commit"]) for f in doc["findings"]) == [
+        ("web/app.min.js", added),
+        ("web/package-lock.json", added),
+    ]

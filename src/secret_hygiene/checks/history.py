@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from secret_hygiene.checks.project import Project, explained, known_findings
 from secret_hygiene.checks.project import engine as make_engine
+from secret_hygiene.config import Config
 from secret_hygiene.context import is_terminal
 from secret_hygiene.engine import names
 from secret_hygiene.engine import scan as loop
@@ -27,6 +28,7 @@ from secret_hygiene.model import Blob, Finding, Report, Skipped
 from secret_hygiene.reporters.safety import Redactor
 from secret_hygiene.sources import git as gitrepo
 from secret_hygiene.sources import patches
+from secret_hygiene.sources.files import GENERATED_PATTERNS
 from secret_hygiene.sources.formats import decode_wide
 
 if TYPE_CHECKING:
@@ -166,7 +168,9 @@ def _walk(
     with _progress(stderr, repo, revs) as bar:
         if len(commits) < PARALLEL_MIN_COMMITS:
             log = patches.log_args(revs, merges)
-            with gitrepo.stream(repo, *log, config=patches.PATCH_CONFIG, attributes=False) as out:
+            with gitrepo.stream(
+                repo, *log, config=patches.PATCH_CONFIG, attributes=False, undiffed=_undiffed(config)
+            ) as out:
                 scan.feed(patches.parse(out, config.max_file_size, project.judge, changed=scan.changed), bar)
         else:
             import multiprocessing  # only long histories pay for the pool machinery
@@ -187,6 +191,12 @@ def _walk(
     return scan
 
 
+def _undiffed(config: Config) -> tuple[str, ...]:
+    """Files git need not diff: generated ones, which the walk skips by name whatever they hold
+    (a lockfile's diff is often the biggest of its commit)."""
+    return () if config.scan_generated else GENERATED_PATTERNS
+
+
 def _commit_list(repo: Repo, revs: list[str]) -> list[str]:
     """The commits `git log --date-order revs` shows, in its order (newest first)."""
     return gitrepo.run(repo, "rev-list", "--date-order", *revs, "--").split()
@@ -199,7 +209,13 @@ def _walk_slice(commits: list[str]) -> Walk:
     part = Walk(engine)
     log = patches.log_args(commits, merges)
     with gitrepo.stream(
-        repo, log[0], "--no-walk=unsorted", *log[1:], config=patches.PATCH_CONFIG, attributes=False
+        repo,
+        log[0],
+        "--no-walk=unsorted",
+        *log[1:],
+        config=patches.PATCH_CONFIG,
+        attributes=False,
+        undiffed=_undiffed(project.config),
     ) as out:
         part.feed(patches.parse(out, project.config.max_file_size, project.judge, changed=part.changed), None)
     part.engine = None

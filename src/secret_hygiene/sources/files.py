@@ -27,6 +27,8 @@ GENERATED_NAMES = frozenset(
     }
 )  # fmt: skip
 GENERATED_SUFFIXES = (".min.js", ".min.css", ".min.mjs", ".js.map", ".css.map", ".bundle.js")
+# The same as gitattributes patterns (a pattern without `/` matches the file name at any depth).
+GENERATED_PATTERNS = (*sorted(GENERATED_NAMES), *(f"*{suffix}" for suffix in GENERATED_SUFFIXES))
 
 
 def generated(path: str) -> bool:

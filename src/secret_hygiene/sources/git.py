@@ -227,6 +227,7 @@ def stream(
     config: Sequence[str] = (),
     attributes: bool = True,
     overridden: Sequence[str] = (),
+    undiffed: Sequence[str] = (),
 ) -> Iterator[IO[bytes]]:
     """Run git and hand its stdout over as a pipe, for output too big to hold; failures become GitError.
 
@@ -237,8 +238,10 @@ def stream(
     its added lines (the staged scan). A diff of the index also reads the .gitattributes files the
     index holds: the scratch tree then gets a `* !diff` file (the attribute unspecified, so git
     tells binary from text by content) in the root and in each directory of `overridden`, which
-    take their place. The index stays the repository's: a relative GIT_INDEX_FILE (a commit
-    hook gets `.git/index`) is made absolute from the work tree.
+    take their place. `undiffed` are gitattributes patterns of files the caller skips whatever
+    their content (lockfiles, minified bundles): marked `-diff` there, git says "Binary files
+    differ" for them without reading their blobs. The index stays the repository's: a relative
+    GIT_INDEX_FILE (a commit hook gets `.git/index`) is made absolute from the work tree.
     """
     import tempfile  # only streaming commands (history) need it
 
@@ -251,7 +254,7 @@ def stream(
             for directory in {"", *overridden}:
                 os.makedirs(os.path.join(scratch, directory), exist_ok=True)
                 with open(os.path.join(scratch, directory, ".gitattributes"), "w") as fh:
-                    fh.write("* !diff\n")
+                    fh.write("* !diff\n" + "".join(f"{p} -diff\n" for p in undiffed))
             if env.get("GIT_INDEX_FILE"):
                 env["GIT_INDEX_FILE"] = os.path.join(cwd, env["GIT_INDEX_FILE"])  # kept when absolute
             cwd = scratch
