@@ -164,3 +164,18 @@ def test_a_text_file_gitattributes_call_binary_reports_only_its_added_lines(git_
     assert code == 1 and found(doc) == [("app.cfg", 4, 8), ("sub/db.ini", 3, 9)]
     assert [s["path"] for s in doc["skipped"]] == ["logo.png"]
     assert state(git_repo) == before
+
+
+def test_a_generated_file_is_read_on_its_added_lines_when_scan_generated_asks(git_repo: Path) -> None:
+    # Generated files are skipped by name, and git is told not to diff them; with scan-generated
+    # they are diffed again, so only the line the commit adds is reported.
+    old, new = github_token(16), github_token(17)
+    commit(git_repo, {"web/yarn.lock": f"a:\n  resolved '{old}'\n"})
+    stage(git_repo, "web/yarn.lock", f"a:\n  resolved '{old}'\nb:\n  resolved '{new}'\n")
+    code, doc = staged(git_repo)
+    assert code == 0 and [(s["path"], s["reason"].split(" ")[0]) for s in doc["skipped"]] == [
+        ("web/yarn.lock", "generated")
+    ]
+    stage(git_repo, ".secret-hygiene.yaml", "scan-generated: true\n")
+    code, doc = staged(git_repo)
+    assert code == 1 and found(doc) == [("web/yarn.lock", 4, 13)]

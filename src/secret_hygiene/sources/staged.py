@@ -23,10 +23,13 @@ def staged_blobs(
     entries: Sequence[tuple[str, str, str]],
     max_size: int,
     verdict: patches.Verdict = lambda _: None,
+    undiffed: Sequence[str] = (),
 ) -> Iterator[Blob | Skipped]:
     """A Blob (with only_lines) or a Skipped for each file the index adds or changes; `entries`
-    are `gitrepo.staged_entries` of `pathspecs` (the caller lists them once for both sources)."""
-    added = _added_lines(repo, pathspecs, max_size)
+    are `gitrepo.staged_entries` of `pathspecs` (the caller lists them once for both sources).
+    `undiffed`: gitattributes patterns of files `verdict` skips whatever they hold (generated
+    files), which git need not diff (gitrepo.stream)."""
+    added = _added_lines(repo, pathspecs, max_size, verdict, undiffed)
     wanted: list[tuple[str, str]] = []
     for mode, sha, path in entries:
         reason = verdict(path)
@@ -120,30 +123,43 @@ def _read(
 
 
 def _added_lines(
-    repo: gitrepo.Repo, pathspecs: Sequence[str], max_size: int
+    repo: gitrepo.Repo,
+    pathspecs: Sequence[str],
+    max_size: int,
+    verdict: patches.Verdict,
+    undiffed: Sequence[str],
 ) -> dict[str, frozenset[int] | Skipped]:
     """Line numbers each staged file adds, or the Skipped record git's diff calls for (binary).
 
     The diff is read without the repository's .gitattributes (gitrepo.stream), so a text file
     marked `-diff` or `binary` there still gives its added lines; the .gitattributes files the
-    index holds are overridden only when git called a file binary, which costs a listing.
+    index holds are overridden only when git called a file binary that is to be read, which
+    costs a listing.
     """
-    added = _diff_lines(repo, pathspecs, max_size, ())
-    binary = [f":(literal){path}" for path, lines in added.items() if isinstance(lines, Skipped)]
+    added = _diff_lines(repo, pathspecs, max_size, (), undiffed)
+    binary = [
+        f":(literal){path}"
+        for path, lines in added.items()
+        if isinstance(lines, Skipped) and verdict(path) is None
+    ]
     if binary:
-        added.update(_diff_lines(repo, binary, max_size, gitrepo.attribute_dirs(repo)))
+        added.update(_diff_lines(repo, binary, max_size, gitrepo.attribute_dirs(repo), undiffed))
     return added
 
 
 def _diff_lines(
-    repo: gitrepo.Repo, pathspecs: Sequence[str], max_size: int, overridden: Sequence[str]
+    repo: gitrepo.Repo,
+    pathspecs: Sequence[str],
+    max_size: int,
+    overridden: Sequence[str],
+    undiffed: Sequence[str],
 ) -> dict[str, frozenset[int] | Skipped]:
     args = ["diff", "--cached", *patches.PATCH_OPTIONS, "-U0", "--", *pathspecs]
     added: dict[str, frozenset[int] | Skipped] = {}
     # Only the line numbers are used (the staged blob is what gets scanned); added lines over the
     # cap mean a blob over it, which would be skipped anyway.
     with gitrepo.stream(
-        repo, *args, config=patches.PATCH_CONFIG, attributes=False, overridden=overridden
+        repo, *args, config=patches.PATCH_CONFIG, attributes=False, overridden=overridden, undiffed=undiffed
     ) as out:
         for item in patches.parse(out, max_size):
             if isinstance(item, Blob):
