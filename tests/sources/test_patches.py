@@ -6,16 +6,18 @@ import io
 import random
 import tracemalloc
 from collections.abc import Iterator
+from itertools import chain
 
 import pytest
 
 from secret_hygiene.model import Blob, Skipped
 from secret_hygiene.sources import patches
-from secret_hygiene.sources.patches import CommitStart, bounded_lines, parse
+from secret_hygiene.sources.patches import CommitStart, line_blocks, parse
 
 
 def reference_lines(data: bytes, limit: int) -> Iterator[bytes]:
-    """bounded_lines' contract, one readline() at a time: each line cut to `limit` bytes plus "\\n"."""
+    """line_blocks' contract (its lines flattened), one readline() at a time: each line cut to
+    `limit` bytes plus "\\n"."""
     stream = io.BytesIO(data)
     while line := stream.readline(limit):
         if len(line) == limit and not line.endswith(b"\n"):
@@ -27,7 +29,7 @@ def reference_lines(data: bytes, limit: int) -> Iterator[bytes]:
 
 def lines(data: bytes, limit: int, block: int, monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     monkeypatch.setattr(patches, "_BLOCK", block)
-    return list(bounded_lines(io.BufferedReader(io.BytesIO(data)), limit))
+    return list(chain.from_iterable(line_blocks(io.BufferedReader(io.BytesIO(data)), limit)))
 
 
 def test_a_line_longer_than_the_limit_is_cut_even_across_read_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,7 +94,7 @@ class Endless(io.RawIOBase):
 
 def test_a_line_of_hundreds_of_megabytes_is_never_held_whole() -> None:
     tracemalloc.start()
-    got = list(bounded_lines(io.BufferedReader(Endless(200 << 20), 1 << 16), 1 << 20))
+    got = list(chain.from_iterable(line_blocks(io.BufferedReader(Endless(200 << 20), 1 << 16), 1 << 20)))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert got == [b"z" * (1 << 20) + b"\n", b"end\n"]

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from secret_hygiene.checks.project import Project, explained, known_findings
 from secret_hygiene.checks.project import engine as make_engine
-from secret_hygiene.config import Config
 from secret_hygiene.context import is_terminal
 from secret_hygiene.engine import names
 from secret_hygiene.engine import scan as loop
@@ -28,7 +27,7 @@ from secret_hygiene.model import Blob, Finding, Report, Skipped
 from secret_hygiene.reporters.safety import Redactor
 from secret_hygiene.sources import git as gitrepo
 from secret_hygiene.sources import patches
-from secret_hygiene.sources.files import GENERATED_PATTERNS
+from secret_hygiene.sources.files import skipped_by_name
 from secret_hygiene.sources.formats import decode_wide
 
 if TYPE_CHECKING:
@@ -167,11 +166,7 @@ def _walk(
     commits = _commit_list(repo, revs) if jobs > 1 else []
     with _progress(stderr, repo, revs) as bar:
         if len(commits) < PARALLEL_MIN_COMMITS:
-            log = patches.log_args(revs, merges)
-            with gitrepo.stream(
-                repo, *log, config=patches.PATCH_CONFIG, attributes=False, undiffed=_undiffed(config)
-            ) as out:
-                scan.feed(patches.parse(out, config.max_file_size, project.judge, changed=scan.changed), bar)
+            scan.read(repo, patches.log_args(revs, merges), project, bar)
         else:
             import multiprocessing  # only long histories pay for the pool machinery
 
@@ -191,12 +186,6 @@ def _walk(
     return scan
 
 
-def _undiffed(config: Config) -> tuple[str, ...]:
-    """Files git need not diff: generated ones, which the walk skips by name whatever they hold
-    (a lockfile's diff is often the biggest of its commit)."""
-    return () if config.scan_generated else GENERATED_PATTERNS
-
-
 def _commit_list(repo: Repo, revs: list[str]) -> list[str]:
     """The commits `git log --date-order revs` shows, in its order (newest first)."""
     return gitrepo.run(repo, "rev-list", "--date-order", *revs, "--").split()
@@ -208,16 +197,7 @@ def _walk_slice(commits: list[str]) -> Walk:
     repo, engine, project, merges, _ = _job
     part = Walk(engine)
     log = patches.log_args(commits, merges)
-    with gitrepo.stream(
-        repo,
-        log[0],
-        "--no-walk=unsorted",
-        *log[1:],
-        config=patches.PATCH_CONFIG,
-        attributes=False,
-        undiffed=_undiffed(project.config),
-    ) as out:
-        part.feed(patches.parse(out, project.config.max_file_size, project.judge, changed=part.changed), None)
+    part.read(repo, [log[0], "--no-walk=unsorted", *log[1:]], project, None)
     part.engine = None
     return part
 
@@ -244,6 +224,15 @@ class Walk:
     named: tuple[list[Finding], list[Finding]] | None = None  # keys in messages and refs, from a worker
     # Each path the walk's patches add or change, at its oldest commit (engine/names.py reads them).
     changed: dict[str, str | None] = field(default_factory=dict)
+
+    def read(self, repo: Repo, log: Sequence[str], project: Project, bar: Any) -> None:
+        """Scan the patches `git log` prints with the arguments `log` (patches.log_args). git is
+        told not to diff the generated files the walk skips by name: a lockfile's diff is often
+        the biggest of its commit."""
+        config = project.config
+        undiffed = skipped_by_name(config.scan_generated)
+        with gitrepo.stream(repo, *log, config=patches.PATCH_CONFIG, undiffed=undiffed) as out:
+            self.feed(patches.parse(out, config.max_file_size, project.judge, changed=self.changed), bar)
 
     def feed(self, items: Iterable[patches.CommitStart | Blob | Skipped], bar: Any) -> None:
         """Scan every Blob of a `patches.parse` stream; count and tick the progress bar at each commit."""

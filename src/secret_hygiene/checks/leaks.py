@@ -22,7 +22,7 @@ from secret_hygiene.integrations.detect_secrets import if_asked
 from secret_hygiene.model import Blob, Finding, Report, Skipped
 from secret_hygiene.reporters.safety import Redactor
 from secret_hygiene.sources import git as gitrepo
-from secret_hygiene.sources.files import GENERATED_PATTERNS, walk
+from secret_hygiene.sources.files import skipped_by_name, walk
 from secret_hygiene.sources.filescan import scan_files
 from secret_hygiene.sources.staged import staged_blobs, unchanged_blobs
 
@@ -105,7 +105,7 @@ def staged_leaks(
     opinions: list[Finding] = []  # detect-secrets' findings in the same Blobs, when asked for
     names: list[str] = []  # paths the commit holds: their names are scanned too
     entries = gitrepo.staged_entries(repo, pathspecs)  # one listing for both sources
-    undiffed = () if config.scan_generated else GENERATED_PATTERNS
+    undiffed = skipped_by_name(config.scan_generated)
     staged = staged_blobs(repo, pathspecs, entries, config.max_file_size, project.judge, undiffed)
     whole = unchanged_blobs(repo, named, [p for _, _, p in entries], config.max_file_size, project.judge)
     with if_asked(second) as opinion:

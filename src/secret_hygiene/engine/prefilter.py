@@ -38,6 +38,7 @@ from typing import Any
 
 from secret_hygiene.engine import cache, decode
 from secret_hygiene.engine.rules import Rule
+from secret_hygiene.globs import path_matcher
 
 hyperscan: ModuleType | None
 try:  # hyperscan wheels exist for x86_64 and aarch64 Linux/macOS only.
@@ -109,11 +110,9 @@ class Prefilter:
             for w, r in zip(self.width, self.rules, strict=True)
         ]
         self._encoded = [kw.encode("utf-8") for kw in self.keywords]
-        # Rules for some files only (`paths`) sit in no group database: they run on a file whose
-        # name one of their globs may match (pgpass-password alone was a third of the hot group's
-        # scan of moby, for `.pgpass` files).
-        self._path_rules = frozenset(ri for ri, rule in enumerate(self.rules) if rule.paths)
-        self._may_apply = _glob_filter([g for ri in sorted(self._path_rules) for g in self.rules[ri].paths])
+        # Rules for some files only (`paths`) sit in no group database: they run on the files their
+        # globs match (pgpass-password alone was a third of the hot group's scan of moby).
+        self._for_files = {ri: path_matcher(rule.paths) for ri, rule in enumerate(self.rules) if rule.paths}
         self._db: Any = None
         self._groups: list[_Group] = []
         self._group_of: dict[int, int] = {}  # rule index -> its group, for regex-filtered rules
@@ -145,13 +144,15 @@ class Prefilter:
         """Rule index -> where to run it (sorted, merged windows, or None for the whole blob).
 
         `starts`, when `finds_starts`, gets the offsets where encoded runs may start (decode.py).
-        `path`, when given, leaves out the rules for other files (`paths`); the caller still
-        checks each such rule's globs exactly.
+        `path`, when given, leaves out the rules for other files (a rule's `paths`).
         """
         if self._db is None:
             lowered = data.lower()
             keyword_hits = [i for i, kw in enumerate(self._encoded) if kw in lowered]
-            return {ri: None for k in keyword_hits for ri in self.rules_of[k]}
+            found: dict[int, Windows] = {ri: None for k in keyword_hits for ri in self.rules_of[k]}
+            for ri in self._other_files(set(found), path):
+                del found[ri]
+            return found
         events: list[tuple[int, int]] = []
         self._db.scan(data, match_event_handler=_collect, context=events)
         keyed: set[int] = set()
@@ -161,8 +162,7 @@ class Prefilter:
                     starts.append(end - decode.MIN_RUN)
             else:
                 keyed.update(self.rules_of[ident - _KEYWORD_BASE])
-        if path is not None and not keyed.isdisjoint(self._path_rules) and not self._may_apply(path):
-            keyed -= self._path_rules
+        keyed -= self._other_files(keyed, path)
         if not keyed:
             return {}
         events = []
@@ -185,6 +185,12 @@ class Prefilter:
                 else:
                     out[ri] = None
         return out
+
+    def _other_files(self, keyed: set[int], path: str | None) -> set[int]:
+        """The rules of `keyed` whose `paths` globs do not match `path` (none when no path is given)."""
+        if path is None:
+            return set()
+        return {ri for ri in keyed.intersection(self._for_files) if not self._for_files[ri](path)}
 
 
 class _Group:
@@ -211,20 +217,6 @@ class _Group:
                 self._db = _compiled(self._exprs_of(self.filtered))
             self._part = self._exprs_of = None
         return self._db
-
-
-def _glob_filter(globs: Sequence[str]) -> Callable[[str], bool]:
-    """A test of a path that is True whenever one of `globs` matches it as scanner._path_matches
-    does (a glob without `/` the file name, one with `/` the whole path); one regex per kind."""
-    import fnmatch
-
-    names = [fnmatch.translate(g) for g in globs if "/" not in g]
-    paths = [fnmatch.translate(g) for g in globs if "/" in g]
-    by_name = re.compile("|".join(names)).match if names else None
-    by_path = re.compile("|".join(paths)).match if paths else None
-    return lambda path: bool(
-        (by_name is not None and by_name(path.rsplit("/", 1)[-1])) or (by_path is not None and by_path(path))
-    )
 
 
 def _collect(ident: int, start: int, end: int, flags: int, events: object) -> None:

@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
-from fnmatch import fnmatchcase
 
 from secret_hygiene.engine import decode, timebudget
 from secret_hygiene.engine.judge import (
@@ -85,7 +84,6 @@ class Engine:
         # Provider rules before generic ones, severe before mild, then rule order (packs
         # sorted by file name, rules in file order): the first to claim a span wins.
         self._rank = {i: (r.generic, SEVERITIES.index(r.severity)) for i, r in enumerate(self.rules)}
-        self._paths = {i: r.paths for i, r in enumerate(self.rules) if r.paths}
         self._companions = _companions(self.rules)
         # A prefix test, not Path.is_relative_to (36 ms for 1,344 rules at every start)
         shipped = os.path.join(builtin_rules_dir(), "")
@@ -123,8 +121,6 @@ class Engine:
             return  # no rule to run and no encoded run to decode: most blobs (kafka's history: 91%)
         for ri, windows in candidates.items():
             if ri in self._over_budget:
-                continue
-            if ri in self._paths and not _path_matches(self._paths[ri], blob.path):
                 continue
             overflow: list[int] = []
             try:
@@ -519,12 +515,6 @@ def _companion_near(companion: re.Pattern[bytes], within: int, data: bytes, m: r
         end = _line_end(data, end + 1) if end < len(data) else end
     outside = data[start : m.start()] + b"\n" + data[m.end() : end]
     return companion.search(outside) is not None
-
-
-def _path_matches(globs: tuple[str, ...], path: str) -> bool:
-    """A glob without `/` matches the file name, one with `/` the whole repository path."""
-    name = path.rsplit("/", 1)[-1]
-    return any(fnmatchcase(path if "/" in g else name, g) for g in globs)
 
 
 def _secret_group(m: re.Match[bytes]) -> int | str:

@@ -31,6 +31,12 @@ GENERATED_SUFFIXES = (".min.js", ".min.css", ".min.mjs", ".js.map", ".css.map", 
 GENERATED_PATTERNS = (*sorted(GENERATED_NAMES), *(f"*{suffix}" for suffix in GENERATED_SUFFIXES))
 
 
+def skipped_by_name(scan_generated: bool) -> tuple[str, ...]:
+    """gitattributes patterns of the files verdict() skips whatever they hold (generated ones,
+    unless `scan_generated`): git need not diff them (gitrepo.stream's `undiffed`)."""
+    return () if scan_generated else GENERATED_PATTERNS
+
+
 def generated(path: str) -> bool:
     """True for lockfiles, minified bundles and source maps."""
     name = path.rpartition("/")[2]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from secret_hygiene.engine.decode import DEFAULT_DEPTH
 from secret_hygiene.engine.rules import Rule
@@ -30,9 +30,21 @@ CHUNK_FILES = 256
 
 # One chunk's findings and skips, lines read, detect-secrets' findings.
 _Scanned = tuple[list[Finding | Skipped], int, list[Finding]]
-# The run's state, set before the fork: engine, root, size cap, scan_generated, second opinion,
-# the chunks and the shared counter of the next chunk to take.
-_worker: tuple[Engine, Path, int, bool, bool, list[list[str]], Any] | None = None
+
+
+class _Run(NamedTuple):
+    """The run's state, set before the fork: every process scanning takes chunks from `taken`."""
+
+    engine: Engine
+    root: Path
+    max_size: int
+    scan_generated: bool
+    second: bool  # detect-secrets' second opinion asked for
+    chunks: list[list[str]]
+    taken: Any  # a multiprocessing Value: the index of the next chunk to take
+
+
+_worker: _Run | None = None
 
 
 def scan_files(
@@ -67,7 +79,7 @@ def scan_files(
     # hold an interpreter and an engine (moby: 138 -> 97 MiB summed over the tree), none idle.
     engine.prefilter.load_all()
     global _worker
-    _worker = (engine, root, max_size, scan_generated, second is not None, chunks, ctx.Value("i", 0))
+    _worker = _Run(engine, root, max_size, scan_generated, second is not None, chunks, ctx.Value("i", 0))
     try:
         with ctx.Pool(jobs - 1) as pool:
             others = [pool.apply_async(_take_chunks) for _ in range(jobs - 1)]

@@ -225,41 +225,36 @@ def stream(
     repo: Repo,
     *args: str,
     config: Sequence[str] = (),
-    attributes: bool = True,
     overridden: Sequence[str] = (),
     undiffed: Sequence[str] = (),
 ) -> Iterator[IO[bytes]]:
-    """Run git and hand its stdout over as a pipe, for output too big to hold; failures become GitError.
+    """Run a git command that prints patches and hand its stdout over as a pipe, for output too
+    big to hold; failures become GitError.
 
-    The caller reads the pipe to its end; leaving early by an exception stops git. Without
-    `attributes`, git runs on an empty scratch work tree, so the repository's .gitattributes
-    files are not read: `*.txt -diff` or `binary` would make `git log -p` say "Binary files
-    differ" for a text file and hide every line it adds (history), or leave a staged diff without
-    its added lines (the staged scan). A diff of the index also reads the .gitattributes files the
-    index holds: the scratch tree then gets a `* !diff` file (the attribute unspecified, so git
-    tells binary from text by content) in the root and in each directory of `overridden`, which
-    take their place. `undiffed` are gitattributes patterns of files the caller skips whatever
-    their content (lockfiles, minified bundles): marked `-diff` there, git says "Binary files
-    differ" for them without reading their blobs. The index stays the repository's: a relative
-    GIT_INDEX_FILE (a commit hook gets `.git/index`) is made absolute from the work tree.
+    The caller reads the pipe to its end; leaving early by an exception stops git. git runs on an
+    empty scratch work tree, so the repository's .gitattributes files are not read: `*.txt -diff`
+    or `binary` would make it say "Binary files differ" for a text file and hide every line it
+    adds. A diff of the index also reads the .gitattributes files the index holds: the scratch
+    tree gets a `* !diff` file (the attribute unspecified, so git tells binary from text by
+    content) in the root and in each directory of `overridden`, which take their place.
+    `undiffed` are gitattributes patterns of files the caller skips whatever their content
+    (lockfiles, minified bundles): marked `-diff` there, git says "Binary files differ" for them
+    without reading their blobs. The index stays the repository's: a relative GIT_INDEX_FILE (a
+    commit hook gets `.git/index`) is made absolute from the work tree.
     """
-    import tempfile  # only streaming commands (history) need it
+    import tempfile  # only streaming commands (history, staged diffs) need it
 
     with tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory(prefix="secret-hygiene-") as scratch:
-        cwd = _cwd(repo)
+        for directory in {"", *overridden}:
+            os.makedirs(os.path.join(scratch, directory), exist_ok=True)
+            with open(os.path.join(scratch, directory, ".gitattributes"), "w") as fh:
+                fh.write("* !diff\n" + "".join(f"{p} -diff\n" for p in undiffed))
         env = _environment(args, _neutral(repo))
-        tree: tuple[str, ...] = ()
-        if not attributes:
-            tree = (f"--git-dir={repo.git_dir}", f"--work-tree={scratch}")
-            for directory in {"", *overridden}:
-                os.makedirs(os.path.join(scratch, directory), exist_ok=True)
-                with open(os.path.join(scratch, directory, ".gitattributes"), "w") as fh:
-                    fh.write("* !diff\n" + "".join(f"{p} -diff\n" for p in undiffed))
-            if env.get("GIT_INDEX_FILE"):
-                env["GIT_INDEX_FILE"] = os.path.join(cwd, env["GIT_INDEX_FILE"])  # kept when absolute
-            cwd = scratch
+        if env.get("GIT_INDEX_FILE"):
+            env["GIT_INDEX_FILE"] = os.path.join(_cwd(repo), env["GIT_INDEX_FILE"])  # kept when absolute
+        tree = (f"--git-dir={repo.git_dir}", f"--work-tree={scratch}")
         proc = subprocess.Popen(
-            _command((*tree, *args), config), cwd=cwd, stdin=subprocess.DEVNULL,
+            _command((*tree, *args), config), cwd=scratch, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=err, bufsize=1 << 20, env=env,
         )  # fmt: skip
         assert proc.stdout is not None

@@ -13,7 +13,7 @@ import enum
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from io import BufferedIOBase
-from itertools import chain, compress, count, islice, repeat
+from itertools import compress, count, islice, repeat
 from operator import itemgetter
 from typing import IO, TypeAlias
 
@@ -152,19 +152,14 @@ def parse(
     yield from file.done(size)
 
 
-def bounded_lines(stream: BufferedIOBase, limit: int) -> Iterator[bytes]:
-    """The lines of `stream`, each cut to its first `limit` bytes (plus its newline).
+def line_blocks(stream: BufferedIOBase, limit: int) -> Iterator[list[bytes]]:
+    """The lines of `stream`, each cut to its first `limit` bytes (plus its newline), in lists,
+    one per block read.
 
     A diff line cut here holds a marker byte and more than the size cap: an added line makes its
     file "larger than the size cap", a removed one is not kept, and a context line keeps its
     head; the newline keeps every later line in its place. A last line without a newline comes
     as it is (if not cut).
-    """
-    return chain.from_iterable(line_blocks(stream, limit))
-
-
-def line_blocks(stream: BufferedIOBase, limit: int) -> Iterator[list[bytes]]:
-    """The lines of bounded_lines() in lists, one per block read from `stream`.
 
     Reading a block at a time and splitting it in C costs far less than a readline() per line.
     Only the head of an unfinished line is carried to the next block, at most `limit` bytes;

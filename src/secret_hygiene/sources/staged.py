@@ -159,7 +159,7 @@ def _diff_lines(
     # Only the line numbers are used (the staged blob is what gets scanned); added lines over the
     # cap mean a blob over it, which would be skipped anyway.
     with gitrepo.stream(
-        repo, *args, config=patches.PATCH_CONFIG, attributes=False, overridden=overridden, undiffed=undiffed
+        repo, *args, config=patches.PATCH_CONFIG, overridden=overridden, undiffed=undiffed
     ) as out:
         for item in patches.parse(out, max_size):
             if isinstance(item, Blob):
